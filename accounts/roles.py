@@ -1,0 +1,91 @@
+"""Roles of the back office, as Django groups set up by code.
+
+A user's role is their group. `sync_roles()` creates the groups and gives them
+exactly the model permissions listed here; it is idempotent and runs from a
+data migration and from `manage.py setup_roles`. Object-level rules (which
+municipality, which status) live in reports/permissions.py.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+MUNICIPAL_EDITORS = "Редакторы муниципалитетов"
+ASSOCIATION_EDITORS = "Редакторы Ассоциации"
+
+ROLE_LABELS = {
+    MUNICIPAL_EDITORS: _("Редактор муниципалитета"),
+    ASSOCIATION_EDITORS: _("Редактор Ассоциации"),
+}
+
+_ITEMS = ("achievement", "problem", "task", "proposal")
+_CRUD = ("view", "add", "change", "delete")
+
+ROLE_PERMISSIONS = {
+    MUNICIPAL_EDITORS: (
+        [f"reports.{a}_report" for a in _CRUD]
+        + [f"reports.{a}_{m}" for m in _ITEMS for a in _CRUD]
+        + ["reports.view_municipality"]
+    ),
+    ASSOCIATION_EDITORS: (
+        [f"reports.{a}_report" for a in _CRUD]
+        + [f"reports.{a}_{m}" for m in _ITEMS for a in _CRUD]
+        + [f"reports.{a}_municipality" for a in _CRUD]
+        + [f"accounts.{a}_user" for a in _CRUD]
+        + ["auth.view_group"]
+    ),
+}
+
+
+def sync_roles(apps=None, verbosity=0):
+    """Create/refresh the role groups. `apps` is a migration's app registry or None."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    registry = apps or global_apps
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in registry.get_app_configs():
+        if apps is not None:
+            # Migration state app configs have no models module; without this
+            # create_permissions() would skip them.
+            app_config.models_module = True
+        create_permissions(app_config, verbosity=verbosity, apps=registry)
+
+    Group = registry.get_model("auth", "Group")
+    Permission = registry.get_model("auth", "Permission")
+    for group_name, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        perms = []
+        for dotted in perm_names:
+            app_label, codename = dotted.split(".")
+            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(perms)
+
+
+def _group_names(user):
+    # Cached on the user object: permission checks ask many times per request.
+    names = getattr(user, "_role_group_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True)) if user.pk else set()
+        user._role_group_names = names
+    return names
+
+
+def is_association_editor(user) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or ASSOCIATION_EDITORS in _group_names(user)
+
+
+def is_municipal_editor(user) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return MUNICIPAL_EDITORS in _group_names(user)
+
+
+def role_label(user) -> str:
+    if user.is_superuser:
+        return str(_("Администратор"))
+    if is_association_editor(user):
+        return str(ROLE_LABELS[ASSOCIATION_EDITORS])
+    if is_municipal_editor(user):
+        return str(ROLE_LABELS[MUNICIPAL_EDITORS])
+    return str(_("Без роли"))

@@ -1,0 +1,256 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .status import Status
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+class Municipality(models.Model):
+    name = models.CharField(
+        _("название"),
+        max_length=200,
+        unique=True,
+        help_text=_("Как город пишет своё название, например «Ленинск-Кузнецкий»."),
+    )
+    slug = models.SlugField(
+        _("адрес на сайте"),
+        max_length=200,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("Латиницей, для ссылок: например «leninsk-kuznetsky»."),
+    )
+    region = models.CharField(
+        _("субъект РФ"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Например «Республика Хакасия» или «Красноярский край»."),
+    )
+    website = models.URLField(_("официальный сайт"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("муниципалитет")
+        verbose_name_plural = _("муниципалитеты")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "visible to the public"."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def with_municipality(self):
+        return self.select_related("municipality")
+
+
+class Report(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("муниципалитет"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("отчётный год"),
+        validators=year_validators,
+        help_text=_("Год, о работе в котором этот отчёт. Задачи в отчёте — на следующий год."),
+    )
+    # Only reports/workflow.py writes status (editable=False keeps it out of every form).
+    status = models.CharField(
+        _("статус"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    # Optimistic lock: bumped by every save and every workflow transition,
+    # checked inside the UPDATE (see reports/concurrency.py).
+    version = models.PositiveIntegerField(_("версия"), default=1, editable=False)
+
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("кем создан"),
+    )
+    submitted_at = models.DateTimeField(_("отправлен на проверку"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("кем отправлен"),
+    )
+    published_at = models.DateTimeField(_("опубликован"), null=True, blank=True, editable=False, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("кем опубликован"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("отчёт")
+        verbose_name_plural = _("отчёты")
+        ordering = ["-year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                name="unique_report_per_municipality_year",
+                violation_error_message=_("У этого муниципалитета уже есть отчёт за этот год."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "year"], name="report_status_year")]
+
+    def __str__(self):
+        return f"{self.municipality.name} — {self.year}"
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def get_admin_url(self):
+        return reverse("admin:reports_report_change", args=[self.pk])
+
+
+class ReportItem(models.Model):
+    """An ordered paragraph or bullet of one section of a report."""
+
+    text = models.TextField(_("текст"))
+    position = models.PositiveIntegerField(
+        _("№"), default=0, help_text=_("Порядок в разделе; можно перетащить номером.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["report", "position", "id"]
+
+    def __str__(self):
+        text = " ".join(self.text.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+
+class Achievement(ReportItem):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("отчёт")
+    )
+    history = HistoricalRecords()
+
+    class Meta(ReportItem.Meta):
+        verbose_name = _("достижение")
+        verbose_name_plural = _("достижения")
+
+
+class Problem(ReportItem):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="problems", verbose_name=_("отчёт")
+    )
+    history = HistoricalRecords()
+
+    class Meta(ReportItem.Meta):
+        verbose_name = _("проблема")
+        verbose_name_plural = _("проблемы")
+
+
+class Task(ReportItem):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("отчёт")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("на какой год"),
+        validators=year_validators,
+        blank=True,
+        help_text=_("Обычно следующий за отчётным год. Оставьте пустым — подставится сам."),
+    )
+    history = HistoricalRecords()
+
+    class Meta(ReportItem.Meta):
+        verbose_name = _("задача")
+        verbose_name_plural = _("задачи")
+
+
+class ProposalKind(models.TextChoices):
+    METHODOLOGY = "methodology", _("Методические материалы, опыт других городов")
+    CONFERENCE = "conference", _("Конференции и совещания: вопросы для обсуждения")
+    TRAINING = "training", _("Обучение: темы курсов")
+    OTHER = "other", _("Другое")
+
+
+class Proposal(ReportItem):
+    """What the city asks of the Association."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("отчёт")
+    )
+    kind = models.CharField(
+        _("что нужно"),
+        max_length=20,
+        choices=ProposalKind.choices,
+        default=ProposalKind.METHODOLOGY,
+    )
+    history = HistoricalRecords()
+
+    class Meta(ReportItem.Meta):
+        verbose_name = _("предложение Ассоциации")
+        verbose_name_plural = _("предложения Ассоциации")
+
+
+ITEM_MODELS = (Achievement, Problem, Task, Proposal)
+
+
+class ReportEvent(models.Model):
+    """One workflow transition: who, when, why, and the whole report as it stood."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("отчёт")
+    )
+    transition = models.CharField(_("действие"), max_length=32)
+    from_status = models.CharField(_("был статус"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("стал статус"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто"),
+    )
+    # Kept as text so the timeline still names the person after their account is deleted.
+    actor_name = models.CharField(_("кто (имя)"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+    comment = models.TextField(_("комментарий"), blank=True)
+    snapshot = models.JSONField(_("снимок отчёта"), default=dict)
+
+    class Meta:
+        verbose_name = _("событие отчёта")
+        verbose_name_plural = _("события отчёта")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.transition} ({self.created_at:%d.%m.%Y %H:%M})"

@@ -1,0 +1,212 @@
+"""The editorial state machine of a report. Nothing else writes `Report.status`.
+
+    draft ──submit──▶ submitted ──publish──▶ published ──withdraw──▶ withdrawn
+      ▲                 │   ▲                                           │
+      │      request_changes│   │submit                                 │
+      │                 ▼   │                                           │
+      │         changes_requested                                       │
+      └─────────────────────────────── return_to_draft ◀────────────────┘
+
+Each transition function runs in a transaction, locks the report row, checks
+the state and the user's right, claims the next version (so a stale admin
+form can no longer overwrite it), records who/when/comment plus a snapshot of
+the whole report, and e-mails the other side once the transaction commits.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import is_association_editor
+
+from . import notifications
+from .concurrency import claim_version
+from .models import Report, ReportEvent
+from .permissions import can_view_report, owns_municipality
+from .status import Status
+from .versions import report_snapshot
+
+MUNICIPAL = "municipal"
+ASSOCIATION = "association"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    roles: frozenset
+    comment_required: bool = False
+    comment_label: str = ""
+    confirm: str = ""
+    button_class: str = "default"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            _("Отправить на проверку"),
+            frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+            Status.SUBMITTED,
+            frozenset({MUNICIPAL, ASSOCIATION}),
+            comment_label=_("Комментарий для Ассоциации (необязательно)"),
+            confirm=_("Отчёт уйдёт на проверку в Ассоциацию. Пока он на проверке, править его нельзя."),
+        ),
+        Transition(
+            "request_changes",
+            _("Вернуть на доработку"),
+            frozenset({Status.SUBMITTED}),
+            Status.CHANGES_REQUESTED,
+            frozenset({ASSOCIATION}),
+            comment_required=True,
+            comment_label=_("Что нужно исправить (это увидит город)"),
+            confirm=_("Отчёт вернётся городу с вашим комментарием."),
+            button_class="warning",
+        ),
+        Transition(
+            "publish",
+            _("Опубликовать"),
+            frozenset({Status.SUBMITTED}),
+            Status.PUBLISHED,
+            frozenset({ASSOCIATION}),
+            comment_label=_("Комментарий (необязательно)"),
+            confirm=_("Отчёт сразу станет виден всем на сайте."),
+            button_class="success",
+        ),
+        Transition(
+            "withdraw",
+            _("Снять с публикации"),
+            frozenset({Status.PUBLISHED}),
+            Status.WITHDRAWN,
+            frozenset({ASSOCIATION}),
+            comment_required=True,
+            comment_label=_("Причина (это увидит город)"),
+            confirm=_("Отчёт исчезнет с сайта."),
+            button_class="danger",
+        ),
+        Transition(
+            "return_to_draft",
+            _("Вернуть в черновики"),
+            frozenset({Status.WITHDRAWN}),
+            Status.DRAFT,
+            frozenset({MUNICIPAL, ASSOCIATION}),
+            comment_label=_("Комментарий (необязательно)"),
+            confirm=_("Отчёт снова станет черновиком, его можно будет исправить и отправить заново."),
+        ),
+    )
+}
+
+# The map of allowed moves, derived from the transitions above.
+ALLOWED = {status: sorted(t.target for t in TRANSITIONS.values() if status in t.sources) for status in Status}
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The user may not perform this transition on this report in its current state."""
+
+
+class CommentRequired(ValidationError):
+    pass
+
+
+def user_roles_for(user, report) -> set[str]:
+    roles = set()
+    if is_association_editor(user):
+        roles.add(ASSOCIATION)
+    if owns_municipality(user, report.municipality_id):
+        roles.add(MUNICIPAL)
+    return roles
+
+
+def can_transition(user, report, name: str) -> bool:
+    t = TRANSITIONS.get(name)
+    return bool(t and report.status in t.sources and user_roles_for(user, report) & t.roles)
+
+
+def available_transitions(user, report) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if can_transition(user, report, t.name)]
+
+
+def _apply(report: Report, user, name: str, comment: str = "") -> Report:
+    t = TRANSITIONS[name]
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().select_related("municipality").get(pk=report.pk)
+        if not can_view_report(user, locked):
+            raise TransitionNotAllowed(_("Нет доступа к этому отчёту."))
+        if not user_roles_for(user, locked) & t.roles:
+            raise TransitionNotAllowed(_("Это действие вам недоступно."))
+        if locked.status not in t.sources:
+            raise TransitionNotAllowed(
+                _("Действие «%(action)s» невозможно: отчёт в статусе «%(status)s».")
+                % {"action": t.label, "status": locked.get_status_display()}
+            )
+        if t.comment_required and not comment:
+            raise CommentRequired(_("Напишите комментарий: без него это действие не выполняется."))
+
+        from_status = locked.status
+        # Compare-and-set on the version: works on SQLite too, where SELECT … FOR UPDATE is a no-op.
+        locked.version = claim_version(locked.pk, locked.version)
+        locked.status = t.target
+        now = timezone.now()
+        fields = ["status", "version", "updated_at"]
+        if t.target == Status.SUBMITTED:
+            locked.submitted_at, locked.submitted_by = now, user
+            fields += ["submitted_at", "submitted_by"]
+        elif t.target == Status.PUBLISHED:
+            locked.published_at, locked.published_by = now, user
+            fields += ["published_at", "published_by"]
+        locked._history_user = user
+        locked.save(update_fields=fields)
+
+        event = ReportEvent.objects.create(
+            report=locked,
+            transition=t.name,
+            from_status=from_status,
+            to_status=t.target,
+            actor=user,
+            actor_name=_actor_name(user),
+            comment=comment,
+            snapshot=report_snapshot(locked),
+        )
+        transaction.on_commit(lambda: notifications.notify_transition(event.pk))
+    return locked
+
+
+def _actor_name(user) -> str:
+    if user is None:
+        return str(_("система"))
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
+
+
+def submit(report, user, comment=""):
+    return _apply(report, user, "submit", comment)
+
+
+def request_changes(report, user, comment):
+    return _apply(report, user, "request_changes", comment)
+
+
+def publish(report, user, comment=""):
+    return _apply(report, user, "publish", comment)
+
+
+def withdraw(report, user, comment):
+    return _apply(report, user, "withdraw", comment)
+
+
+def return_to_draft(report, user, comment=""):
+    return _apply(report, user, "return_to_draft", comment)
+
+
+def perform(report, user, name: str, comment: str = "") -> Report:
+    """Dispatch by name (for the admin's workflow buttons); unknown names are refused."""
+    if name not in TRANSITIONS:
+        raise TransitionNotAllowed(_("Неизвестное действие."))
+    return _apply(report, user, name, comment)
