@@ -1,0 +1,234 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .. import permissions, workflow
+from ..concurrency import StaleReportError, claim_version
+from ..models import Achievement, Problem, Proposal, Report, Task
+from ..status import Status
+from .filters import scoped_filters
+from .forms import ReportForm
+from .history import ScopedHistoryAdmin
+from . import views
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})
+POSITION = forms.NumberInput(attrs={"style": "width:4em", "min": 0})
+
+
+def status_badge(status: str, label) -> str:
+    return format_html('<span class="status-badge status-{}">{}</span>', status, label)
+
+
+class ItemInline(admin.TabularInline):
+    extra = 0
+    fields = ("position", "text")
+    formfield_overrides = {}
+    classes = ("report-section",)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            kwargs["widget"] = TEXTAREA
+        elif db_field.name == "position":
+            kwargs["widget"] = POSITION
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    # Items follow their report's rules: the parent `obj` decides.
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view_report(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.can_edit_report(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_edit_report(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_edit_report(request.user, obj)
+
+
+class AchievementInline(ItemInline):
+    model = Achievement
+    verbose_name = _("достижение")
+    verbose_name_plural = _("1. Что удалось сделать за год (достижения)")
+
+
+class ProblemInline(ItemInline):
+    model = Problem
+    verbose_name = _("проблема")
+    verbose_name_plural = _("2. Что не получилось, трудности")
+
+
+class TaskInline(ItemInline):
+    model = Task
+    fields = ("position", "text", "year")
+    verbose_name = _("задача")
+    verbose_name_plural = _("3. Задачи на следующий год")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "year":
+            kwargs["widget"] = forms.NumberInput(attrs={"style": "width:5em"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ProposalInline(ItemInline):
+    model = Proposal
+    fields = ("position", "kind", "text")
+    verbose_name = _("предложение")
+    verbose_name_plural = _("4. Что нужно от Ассоциации")
+
+
+@admin.register(Report)
+class ReportAdmin(ScopedHistoryAdmin):
+    form = ReportForm
+    inlines = [AchievementInline, ProblemInline, TaskInline, ProposalInline]
+    list_display = ("__str__", "municipality_region", "year", "status_label", "updated_at", "published_at")
+    list_display_links = ("__str__",)
+    list_filter = scoped_filters()
+    list_select_related = ("municipality",)
+    search_fields = ("municipality__name", "municipality__region")
+    ordering = ("-year", "municipality__name")
+    list_per_page = 50
+    actions = None  # bulk delete would bypass "only drafts can be deleted"
+    change_form_template = "admin/reports/report/change_form.html"
+    history_list_display = ["status"]
+    save_on_top = True
+
+    @admin.display(description=_("субъект РФ"), ordering="municipality__region")
+    def municipality_region(self, obj):
+        return obj.municipality.region
+
+    @admin.display(description=_("статус"), ordering="status")
+    def status_label(self, obj):
+        return status_badge(obj.status, obj.get_status_display())
+
+    # --- object-level access: all of it asked of reports.permissions -------------------------
+
+    def get_queryset(self, request):
+        return permissions.visible_reports(request.user, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return permissions.can_view_report(request.user, None)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and permissions.can_view_report(request.user, obj)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and permissions.can_add_report(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and permissions.can_edit_report(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and permissions.can_delete_report(request.user, obj)
+
+    def revert_disabled(self, request, obj=None):
+        # A report row holds only its municipality, year and workflow state: restoring
+        # it from history could only undo the workflow, so it is view-only. Items revert.
+        return True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "municipality":
+            kwargs["queryset"] = permissions.editable_municipalities(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("municipality",) if obj is not None else ()
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        municipalities = list(permissions.editable_municipalities(request.user)[:2])
+        if len(municipalities) == 1:
+            initial.setdefault("municipality", municipalities[0].pk)
+        return initial
+
+    # --- saving: versions, item order, task years -------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleReportError:
+            # Lost the race between the form check and the UPDATE; the transaction was rolled
+            # back. Render again: the form check now sees the new version and says so, and
+            # the user's input is shown back to them.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = claim_version(obj.pk, form.cleaned_data.get("expected_version"))
+        else:
+            obj.created_by = request.user
+        obj._history_user = request.user
+        obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        report = formset.instance
+        formset.save(commit=False)
+        for item in formset.deleted_objects:
+            item._history_user = request.user
+            item.delete()
+        kept = []
+        for index, item_form in enumerate(formset.forms):
+            item = item_form.instance
+            if item_form in formset.deleted_forms or not (item.pk or item_form.has_changed()):
+                continue
+            kept.append((item.position or 10**6, index, item_form))
+        # Renumber 1..n in the order the user gave (then the order on screen).
+        for number, (_pos, _index, item_form) in enumerate(sorted(kept, key=lambda k: k[:2]), start=1):
+            item = item_form.instance
+            if isinstance(item, Task) and not item.year:
+                item.year = report.year + 1
+            if item.pk and item.position == number and not item_form.has_changed():
+                continue
+            item.position = number
+            item.report = report
+            item._history_user = request.user
+            item.save()
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+
+    # --- the report page: status, workflow buttons, timeline --------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if obj is not None:
+            extra.update(
+                status_badge=status_badge(obj.status, obj.get_status_display()),
+                transitions=workflow.available_transitions(request.user, obj),
+                events=list(obj.events.select_related("actor").order_by("-created_at", "-id")),
+                can_edit_now=self.has_change_permission(request, obj),
+                status_hint=views.status_hint(request.user, obj),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        wrap = self.admin_site.admin_view
+        custom = [
+            path(
+                "<path:object_id>/transition/<slug:name>/",
+                wrap(views.transition_view(self)),
+                name="%s_%s_transition" % info,
+            ),
+            path("<path:object_id>/versions/", wrap(views.versions_view(self)), name="%s_%s_versions" % info),
+            path(
+                "<path:object_id>/versions/diff/",
+                wrap(views.version_diff_view(self)),
+                name="%s_%s_version_diff" % info,
+            ),
+            path(
+                "<path:object_id>/versions/<int:event_id>/",
+                wrap(views.version_detail_view(self)),
+                name="%s_%s_version" % info,
+            ),
+        ]
+        return custom + super().get_urls()

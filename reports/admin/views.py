@@ -1,0 +1,151 @@
+"""Extra pages of the report admin: workflow actions and whole-report versions.
+
+Each view is built for a ReportAdmin (so it shares its admin site, queryset and
+permission checks) and is wrapped in admin_view (login, staff, CSRF) by get_urls.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import permissions, workflow
+from ..models import Report
+from ..status import Status
+from ..versions import diff_snapshots, report_snapshot
+from .forms import TransitionForm
+
+
+def _report_or_403(model_admin, request, object_id) -> Report:
+    """The report, if it exists and this user may see it (403 otherwise, 404 if absent)."""
+    report = get_object_or_404(Report.objects.select_related("municipality"), pk=unquote(object_id))
+    if not model_admin.has_view_permission(request, report):
+        raise PermissionDenied
+    return report
+
+
+def _context(model_admin, request, report, **extra):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": report,
+        "report": report,
+        "has_view_permission": True,
+        **extra,
+    }
+    return context
+
+
+def status_hint(user, report) -> str:
+    """One sentence telling the person what happens next with this report."""
+    editable = permissions.can_edit_report(user, report)
+    hints = {
+        Status.DRAFT: _("Черновик: заполните разделы и отправьте отчёт на проверку."),
+        Status.CHANGES_REQUESTED: _(
+            "Ассоциация вернула отчёт на доработку — см. комментарий в истории ниже, исправьте и отправьте снова."
+        ),
+        Status.SUBMITTED: _("Отчёт на проверке в Ассоциации. Пока он на проверке, город не может его править."),
+        Status.PUBLISHED: _("Отчёт опубликован и виден всем на сайте."),
+        Status.WITHDRAWN: _("Отчёт снят с публикации. Чтобы исправить, верните его в черновики."),
+    }
+    hint = hints[report.status]
+    if not editable and report.status in (Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED):
+        hint += " " + _("Вам он доступен только для просмотра.")
+    return hint
+
+
+def transition_view(model_admin):
+    def view(request, object_id, name):
+        report = _report_or_403(model_admin, request, object_id)
+        transition = workflow.TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404
+        if not workflow.can_transition(request.user, report, name):
+            raise PermissionDenied
+        form = TransitionForm(request.POST or None, transition=transition)
+        if request.method == "POST" and form.is_valid():
+            workflow.perform(report, request.user, name, form.cleaned_data["comment"])
+            messages.success(
+                request,
+                _("Готово: «%(action)s» — %(report)s.") % {"action": transition.label, "report": report},
+            )
+            return HttpResponseRedirect(reverse("admin:reports_report_change", args=[report.pk]))
+        return TemplateResponse(
+            request,
+            "admin/reports/report/transition.html",
+            _context(model_admin, request, report, title=transition.label, transition=transition, form=form),
+        )
+
+    return view
+
+
+def versions_view(model_admin):
+    def view(request, object_id):
+        report = _report_or_403(model_admin, request, object_id)
+        events = list(report.events.select_related("actor").order_by("-created_at", "-id"))
+        return TemplateResponse(
+            request,
+            "admin/reports/report/versions.html",
+            _context(model_admin, request, report, title=_("Версии отчёта: %s") % report, events=events),
+        )
+
+    return view
+
+
+def _snapshot_for(report, key):
+    if key == "current":
+        return _("Сейчас"), report_snapshot(report)
+    if not str(key).isdigit():
+        raise Http404
+    event = get_object_or_404(report.events, pk=int(key))
+    label = "%s — %s" % (event.created_at.strftime("%d.%m.%Y %H:%M"), event.get_to_status_display())
+    return label, event.snapshot
+
+
+def version_detail_view(model_admin):
+    def view(request, object_id, event_id):
+        report = _report_or_403(model_admin, request, object_id)
+        event = get_object_or_404(report.events.select_related("actor"), pk=event_id)
+        diff = diff_snapshots(event.snapshot, event.snapshot)
+        return TemplateResponse(
+            request,
+            "admin/reports/report/version_detail.html",
+            _context(
+                model_admin,
+                request,
+                report,
+                title=_("Отчёт в версии от %s") % event.created_at.strftime("%d.%m.%Y %H:%M"),
+                event=event,
+                sections=diff,
+            ),
+        )
+
+    return view
+
+
+def version_diff_view(model_admin):
+    def view(request, object_id):
+        report = _report_or_403(model_admin, request, object_id)
+        old_label, old = _snapshot_for(report, request.GET.get("from", ""))
+        new_label, new = _snapshot_for(report, request.GET.get("to", "current"))
+        sections = diff_snapshots(old, new)
+        return TemplateResponse(
+            request,
+            "admin/reports/report/version_diff.html",
+            _context(
+                model_admin,
+                request,
+                report,
+                title=_("Сравнение версий: %s") % report,
+                old_label=old_label,
+                new_label=new_label,
+                sections=sections,
+                changed=any(s.changed for s in sections),
+            ),
+        )
+
+    return view
