@@ -1,0 +1,54 @@
+# Two commands: `make run` (set up everything and serve on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for the second test run: DATABASE_URL if given, else a local server if one answers.
+PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run install migrate demo test test-sqlite test-postgres check clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py load_demo
+
+run: demo
+	@echo "Портал: http://$(HOST):$(PORT)/  кабинет: http://$(HOST):$(PORT)/admin/  (демо-входы: admin, moderator, sayanogorsk, kogalym; пароль demo)"
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL when one is available
+# (REQUIRE_POSTGRES=1, as CI sets it, makes a missing PostgreSQL an error).
+test: install test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres: install
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL: $(PG_URL)"; \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest; \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "PostgreSQL at $(PG_URL) is required but does not answer" >&2; exit 1; \
+	else \
+		echo "== PostgreSQL not available at $(PG_URL): skipped the PostgreSQL run"; \
+	fi
+
+check: install
+	$(DEV_ENV) $(PY) manage.py check
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
