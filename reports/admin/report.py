@@ -1,14 +1,12 @@
 from django import forms
-from django.contrib import admin, messages
-from django.db import transaction
-from django.urls import path, reverse
+from django.contrib import admin
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
-from ..status import Status
 from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
@@ -113,7 +111,7 @@ class ReportAdmin(ScopedHistoryAdmin):
         return permissions.visible_reports(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return permissions.can_view_report(request.user, None)
+        return super().has_module_permission(request) and permissions.can_view_report(request.user, None)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and permissions.can_view_report(request.user, obj)

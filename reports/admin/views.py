@@ -130,8 +130,9 @@ def version_detail_view(model_admin):
 def version_diff_view(model_admin):
     def view(request, object_id):
         report = _report_or_403(model_admin, request, object_id)
-        old_label, old = _snapshot_for(report, request.GET.get("from", ""))
-        new_label, new = _snapshot_for(report, request.GET.get("to", "current"))
+        latest = report.events.order_by("-created_at", "-id").values_list("pk", flat=True).first()
+        old_label, old = _snapshot_for(report, request.GET.get("from") or latest or "current")
+        new_label, new = _snapshot_for(report, request.GET.get("to") or "current")
         sections = diff_snapshots(old, new)
         return TemplateResponse(
             request,
