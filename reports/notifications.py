@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 TO_ASSOCIATION = {"submit"}
 TO_MUNICIPALITY = {"request_changes", "publish", "withdraw"}
+TO_NOBODY = {"publish_archive"}  # archives were published long ago
 
 
 def association_editors():
@@ -35,6 +36,8 @@ def municipality_editors(municipality_id):
 def recipients_for(event):
     from accounts.roles import is_association_editor
 
+    if event.transition in TO_NOBODY:
+        return []
     if event.transition in TO_ASSOCIATION:
         users = association_editors()
     elif event.transition in TO_MUNICIPALITY:

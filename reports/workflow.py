@@ -31,6 +31,8 @@ from .versions import report_snapshot
 
 MUNICIPAL = "municipal"
 ASSOCIATION = "association"
+# The importer of archives, run by an operator from the command line (actor None).
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,13 @@ TRANSITIONS = {
             comment_label=_("Комментарий (необязательно)"),
             confirm=_("Отчёт снова станет черновиком, его можно будет исправить и отправить заново."),
         ),
+        Transition(
+            "publish_archive",
+            _("Опубликовать архивный отчёт"),
+            frozenset({Status.DRAFT}),
+            Status.PUBLISHED,
+            frozenset({SYSTEM}),
+        ),
     )
 }
 
@@ -115,6 +124,8 @@ class CommentRequired(ValidationError):
 
 
 def user_roles_for(user, report) -> set[str]:
+    if user is None:
+        return {SYSTEM}
     roles = set()
     if is_association_editor(user):
         roles.add(ASSOCIATION)
@@ -137,7 +148,7 @@ def _apply(report: Report, user, name: str, comment: str = "") -> Report:
     comment = (comment or "").strip()
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("municipality").get(pk=report.pk)
-        if not can_view_report(user, locked):
+        if user is not None and not can_view_report(user, locked):
             raise TransitionNotAllowed(_("Нет доступа к этому отчёту."))
         if not user_roles_for(user, locked) & t.roles:
             raise TransitionNotAllowed(_("Это действие вам недоступно."))
@@ -205,8 +216,13 @@ def return_to_draft(report, user, comment=""):
     return _apply(report, user, "return_to_draft", comment)
 
 
+def publish_archive(report, comment=""):
+    """Publish a report imported from an archive of already published reports (no user)."""
+    return _apply(report, None, "publish_archive", comment)
+
+
 def perform(report, user, name: str, comment: str = "") -> Report:
     """Dispatch by name (for the admin's workflow buttons); unknown names are refused."""
-    if name not in TRANSITIONS:
+    if name not in TRANSITIONS or user is None:
         raise TransitionNotAllowed(_("Неизвестное действие."))
     return _apply(report, user, name, comment)

@@ -5,6 +5,9 @@ accounts all have the password "demo" and exist for local trials only.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,16 +18,13 @@ from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
 from .. import workflow
 from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
 from ..status import Status
-from ..text import slugify_ru
+from ..directory import load_directory
+from ..importer.loader import store_report
+from ..importer.parser import parse_file
 
 DEMO_PASSWORD = "demo"
 
-MUNICIPALITIES = [
-    ("Саяногорск", "Республика Хакасия"),
-    ("Лесосибирск", "Красноярский край"),
-    ("Ленинск-Кузнецкий", "Кемеровская область — Кузбасс"),
-    ("Когалым", "Ханты-Мансийский автономный округ — Югра"),
-]
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 
 ACCOUNTS = [
     # username, first name, last name, role, municipalities, superuser
@@ -105,13 +105,6 @@ PATHS = {
 }
 
 
-def ensure_municipality(name, region="", website=""):
-    municipality, _created = Municipality.objects.get_or_create(
-        name=name, defaults={"slug": slugify_ru(name), "region": region, "website": website}
-    )
-    return municipality
-
-
 def ensure_accounts(stdout=None):
     sync_roles()
     users = {}
@@ -140,9 +133,13 @@ def ensure_accounts(stdout=None):
 
 @transaction.atomic
 def load_demo(stdout=None) -> int:
-    for name, region in MUNICIPALITIES:
-        ensure_municipality(name, region)
+    load_directory()
     users = ensure_accounts(stdout)
+    # The five real seed reports, as published archives (unchanged if already there).
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        result = store_report(parse_file(path), publish=True)
+        if stdout and result.changed:
+            stdout.write(f"  отчёт {result.report} — из {path.name}, опубликован")
     city_editor = {"Саяногорск": users["sayanogorsk"], "Когалым": users["kogalym"]}
     created = 0
     for demo in DEMO_REPORTS:

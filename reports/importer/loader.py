@@ -1,0 +1,131 @@
+"""Store a parsed report in the database: atomic and idempotent.
+
+One document → one transaction. A report that already exists for the
+municipality and year is left untouched (re-running an import changes
+nothing) unless `replace` is asked for, which replaces a draft's items and
+refuses anything past draft. Unknown municipalities are created and reported,
+so the directory can be completed later.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import workflow
+from ..concurrency import claim_version
+from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
+from ..status import Status
+from ..text import slugify_ru
+from .parser import ParsedReport
+
+CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"
+
+
+class ImportRefused(Exception):
+    """The document is fine but cannot be stored (e.g. it would replace a published report)."""
+
+
+@dataclass
+class ImportResult:
+    outcome: str
+    report: Report
+    municipality_created: bool = False
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome != UNCHANGED
+
+
+def section_counts(parsed: ParsedReport) -> dict:
+    return {
+        "achievements": len(parsed.achievements),
+        "problems": len(parsed.problems),
+        "tasks": len(parsed.tasks),
+        "proposals": len(parsed.proposals),
+    }
+
+
+def find_municipality(name: str):
+    """Case- and «ё»-insensitive match on the name (both databases)."""
+    wanted = name.strip().casefold().replace("ё", "е")
+    for municipality in Municipality.objects.filter(name__iexact=name.strip()):
+        return municipality
+    for municipality in Municipality.objects.all().only("id", "name"):
+        if municipality.name.casefold().replace("ё", "е") == wanted:
+            return Municipality.objects.get(pk=municipality.pk)
+    return None
+
+
+def ensure_municipality(name: str, region: str = "", website: str = "") -> tuple[Municipality, bool]:
+    existing = find_municipality(name)
+    if existing is not None:
+        return existing, False
+    base = slugify_ru(name)
+    slug, n = base, 2
+    while Municipality.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return Municipality.objects.create(name=name.strip(), slug=slug, region=region, website=website), True
+
+
+def store_report(
+    parsed: ParsedReport,
+    *,
+    user=None,
+    municipality: Municipality | None = None,
+    publish: bool = False,
+    replace: bool = False,
+) -> ImportResult:
+    """Create (or, with `replace`, refill a draft) report from `parsed`, atomically."""
+    with transaction.atomic():
+        created_municipality = False
+        if municipality is None:
+            municipality, created_municipality = ensure_municipality(parsed.municipality)
+        report = (
+            Report.objects.select_for_update()
+            .filter(municipality=municipality, year=parsed.year)
+            .select_related("municipality")
+            .first()
+        )
+        counts = section_counts(parsed)
+        if report is not None and not replace:
+            return ImportResult(UNCHANGED, report, created_municipality, counts)
+        if report is not None:
+            if report.status != Status.DRAFT:
+                raise ImportRefused(
+                    _("отчёт %(report)s уже есть в статусе «%(status)s»; заменить можно только черновик")
+                    % {"report": report, "status": report.get_status_display()}
+                )
+            report.version = claim_version(report.pk, report.version)
+            for model in (Achievement, Problem, Task, Proposal):
+                for item in model.objects.filter(report=report):
+                    item._history_user = user
+                    item.delete()
+            outcome = REPLACED
+        else:
+            report = Report(municipality=municipality, year=parsed.year, created_by=user)
+            report._history_user = user
+            report.save()
+            outcome = CREATED
+        _create_items(report, parsed, user)
+        if publish:
+            report = workflow.publish_archive(report, comment=_("Импортирован из архива опубликованных отчётов."))
+        return ImportResult(outcome, report, created_municipality, counts)
+
+
+def _create_items(report: Report, parsed: ParsedReport, user) -> None:
+    rows = []
+    for n, item in enumerate(parsed.achievements, 1):
+        rows.append(Achievement(report=report, text=item.text, position=n))
+    for n, item in enumerate(parsed.problems, 1):
+        rows.append(Problem(report=report, text=item.text, position=n))
+    for n, item in enumerate(parsed.tasks, 1):
+        rows.append(Task(report=report, text=item.text, position=n, year=item.year or report.year + 1))
+    for n, item in enumerate(parsed.proposals, 1):
+        kind = item.kind if item.kind in ProposalKind.values else ProposalKind.OTHER
+        rows.append(Proposal(report=report, text=item.text, position=n, kind=kind))
+    # Saved one by one (a report has tens of items, not thousands) so simple-history records each.
+    for row in rows:
+        row._history_user = user
+        row.save()
