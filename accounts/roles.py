@@ -82,6 +82,8 @@ def is_municipal_editor(user) -> bool:
 
 
 def role_label(user) -> str:
+    if not user.is_active:
+        return str(_("Без роли"))
     if user.is_superuser:
         return str(_("Администратор"))
     if is_association_editor(user):

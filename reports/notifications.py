@@ -59,20 +59,20 @@ def notify_transition(event_id: int) -> int:
     """
     from .models import ReportEvent
 
-    event = ReportEvent.objects.select_related("report__municipality", "actor").get(pk=event_id)
-    emails = recipients_for(event)
-    if not emails:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "event": event,
-            "report": event.report,
-            "url": settings.PORTAL_BASE_URL + reverse("admin:reports_report_change", args=[event.report_id]),
-        }
-        subject = " ".join(render_to_string("reports/email/transition_subject.txt", context).split())
-        body = render_to_string("reports/email/transition_body.txt", context)
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
     try:
+        event = ReportEvent.objects.select_related("report__municipality", "actor").get(pk=event_id)
+        emails = recipients_for(event)
+        if not emails:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "event": event,
+                "report": event.report,
+                "url": settings.PORTAL_BASE_URL + reverse("admin:reports_report_change", args=[event.report_id]),
+            }
+            subject = " ".join(render_to_string("reports/email/transition_subject.txt", context).split())
+            body = render_to_string("reports/email/transition_body.txt", context)
+        messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
         return get_connection().send_messages(messages) or 0
     except Exception:  # noqa: BLE001 — the mail server's failures are many and all mean the same here
         logger.exception("Could not send workflow e-mail for event %s", event_id)

@@ -185,7 +185,7 @@ def _apply(report: Report, user, name: str, comment: str = "") -> Report:
             comment=comment,
             snapshot=report_snapshot(locked),
         )
-        transaction.on_commit(lambda: notifications.notify_transition(event.pk))
+        transaction.on_commit(lambda: notifications.notify_transition(event.pk), robust=True)
     return locked
 
 
