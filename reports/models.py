@@ -35,7 +35,7 @@ class Municipality(models.Model):
     )
     website = models.URLField(_("официальный сайт"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("история: муниципалитет"), verbose_name_plural=_("история: муниципалитеты"))
 
     class Meta:
         verbose_name = _("муниципалитет")
@@ -112,7 +112,7 @@ class Report(models.Model):
         verbose_name=_("кем опубликован"),
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("история: отчёт"), verbose_name_plural=_("история: отчёты"))
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -160,7 +160,7 @@ class Achievement(ReportItem):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("отчёт")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("история: достижение"), verbose_name_plural=_("история: достижения"))
 
     class Meta(ReportItem.Meta):
         verbose_name = _("достижение")
@@ -171,7 +171,7 @@ class Problem(ReportItem):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="problems", verbose_name=_("отчёт")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("история: проблема"), verbose_name_plural=_("история: проблемы"))
 
     class Meta(ReportItem.Meta):
         verbose_name = _("проблема")
@@ -188,7 +188,7 @@ class Task(ReportItem):
         blank=True,
         help_text=_("Обычно следующий за отчётным год. Оставьте пустым — подставится сам."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("история: задача"), verbose_name_plural=_("история: задачи"))
 
     class Meta(ReportItem.Meta):
         verbose_name = _("задача")
@@ -214,7 +214,7 @@ class Proposal(ReportItem):
         choices=ProposalKind.choices,
         default=ProposalKind.METHODOLOGY,
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(verbose_name=_("история: предложение Ассоциации"), verbose_name_plural=_("история: предложения Ассоциации"))
 
     class Meta(ReportItem.Meta):
         verbose_name = _("предложение Ассоциации")

@@ -39,6 +39,9 @@ class ItemAdmin(ScopedHistoryAdmin):
     actions = None
     list_per_page = 50
     ordering = ("-report__year", "report__municipality__name", "position")
+    # Both render the form's hidden expected_version, which the admin's fieldsets leave out.
+    change_form_template = "admin/reports/item_change_form.html"
+    object_history_form_template = "admin/reports/item_history_form.html"
 
     @admin.display(description=_("текст"))
     def short_text(self, obj):

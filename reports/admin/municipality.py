@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,7 @@ class MunicipalityAdmin(ScopedHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "region", "website")
     actions = None
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
     @admin.display(description=_("отчётов"), ordering="report_count")
     def report_count(self, obj):

@@ -11,6 +11,7 @@ from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
 from . import views
+from .upload import upload_summary_view, upload_view
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})
 POSITION = forms.NumberInput(attrs={"style": "width:4em", "min": 0})
@@ -166,14 +167,17 @@ class ReportAdmin(ScopedHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         report = formset.instance
+        # Let Django decide which rows are real: changed existing ones, new extra ones, deletions.
+        # (A hand-made row whose id is not one of this report's items is in none of these.)
         formset.save(commit=False)
         for item in formset.deleted_objects:
             item._history_user = request.user
             item.delete()
+        new_rows = {id(item) for item in formset.new_objects}
         kept = []
         for index, item_form in enumerate(formset.forms):
             item = item_form.instance
-            if item_form in formset.deleted_forms or not (item.pk or item_form.has_changed()):
+            if item_form in formset.deleted_forms or (item.pk is None and id(item) not in new_rows):
                 continue
             kept.append((item.position or 10**6, index, item_form))
         # Renumber 1..n in the order the user gave (then the order on screen).
@@ -229,4 +233,12 @@ class ReportAdmin(ScopedHistoryAdmin):
                 name="%s_%s_version" % info,
             ),
         ]
-        return custom + super().get_urls()
+        upload = [
+            path("upload/", wrap(upload_view(self)), name="%s_%s_upload" % info),
+            path(
+                "<path:object_id>/upload-summary/",
+                wrap(upload_summary_view(self)),
+                name="%s_%s_upload_summary" % info,
+            ),
+        ]
+        return upload + custom + super().get_urls()

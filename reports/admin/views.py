@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions, workflow
@@ -102,7 +103,8 @@ def _snapshot_for(report, key):
     if not str(key).isdigit():
         raise Http404
     event = get_object_or_404(report.events, pk=int(key))
-    label = "%s — %s" % (event.created_at.strftime("%d.%m.%Y %H:%M"), event.get_to_status_display())
+    # In the portal's time zone, as on every other page (created_at is stored in UTC).
+    label = "%s — %s" % (timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"), event.get_to_status_display())
     return label, event.snapshot
 
 
@@ -118,7 +120,7 @@ def version_detail_view(model_admin):
                 model_admin,
                 request,
                 report,
-                title=_("Отчёт в версии от %s") % event.created_at.strftime("%d.%m.%Y %H:%M"),
+                title=_("Отчёт в версии от %s") % timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"),
                 event=event,
                 sections=diff,
             ),

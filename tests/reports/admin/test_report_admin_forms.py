@@ -1,0 +1,397 @@
+"""The report form and its inlines, the workflow buttons, the start page, the municipality admin."""
+
+import pytest
+from django.urls import reverse
+
+from reports.models import Municipality, Report
+from reports.status import Status
+from reports.workflow import TRANSITIONS
+
+from .helpers import admin_urls, form_fields, management, report_form_data, report_state, text_of, transition_url
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(prefix, *items, start=0):
+    """Inline rows: each item a dict of field → value."""
+    data = {}
+    for index, item in enumerate(items, start=start):
+        for field, value in item.items():
+            data[f"{prefix}-{index}-{field}"] = value
+    return data
+
+
+def new_report_data(municipality, year=2030):
+    data = {"municipality": municipality.pk, "year": year}
+    data.update(management("achievements", 4))
+    data.update(
+        rows(
+            "achievements",
+            {"position": 5, "text": "Второе по счёту"},
+            {"position": 2, "text": "Первое по счёту"},
+            {"position": 5, "text": "Третье (тот же номер, ниже на экране)"},
+            {"position": 0, "text": "Без номера — в конец"},
+        )
+    )
+    data.update(management("problems", 2))
+    data.update(rows("problems", {"position": 9, "text": "Проблема Б"}, {"position": 3, "text": "Проблема А"}))
+    data.update(management("tasks", 2))
+    data.update(
+        rows(
+            "tasks",
+            {"position": 1, "text": "Задача с годом", "year": 2033},
+            {"position": 2, "text": "Задача без года", "year": ""},
+        )
+    )
+    data.update(management("proposals", 2))
+    data.update(
+        rows(
+            "proposals",
+            {"position": 2, "kind": "training", "text": "Курс по работе с ТОС"},
+            {"position": 1, "kind": "conference", "text": "Обсудить гранты"},
+        )
+    )
+    return data
+
+
+@pytest.mark.parametrize("who", ["city", "moderator"])
+def test_new_report_with_items_saves_them_renumbered(who, login, sayan):
+    response = login(who).post(reverse("admin:reports_report_add"), new_report_data(sayan))
+
+    assert response.status_code == 302
+    report = Report.objects.get(municipality=sayan, year=2030)
+    assert list(report.achievements.order_by("position").values_list("position", "text")) == [
+        (1, "Первое по счёту"),
+        (2, "Второе по счёту"),
+        (3, "Третье (тот же номер, ниже на экране)"),
+        (4, "Без номера — в конец"),
+    ]
+    assert list(report.problems.order_by("position").values_list("position", "text")) == [
+        (1, "Проблема А"),
+        (2, "Проблема Б"),
+    ]
+    assert list(report.tasks.order_by("position").values_list("position", "text", "year")) == [
+        (1, "Задача с годом", 2033),
+        (2, "Задача без года", 2031),  # empty year → the year after the report's
+    ]
+    assert list(report.proposals.order_by("position").values_list("position", "kind", "text")) == [
+        (1, "conference", "Обсудить гранты"),
+        (2, "training", "Курс по работе с ТОС"),
+    ]
+    assert report.status == Status.DRAFT
+    assert report.version == 1
+
+
+def test_blank_extra_rows_of_add_form_are_ignored(login, sayan):
+    client = login("city")
+    fields = form_fields(client.get(reverse("admin:reports_report_add")), form_id="report_form")
+    assert fields["municipality"] == str(sayan.pk)  # the only choice is preselected
+    assert fields["achievements-TOTAL_FORMS"] == "1"  # one empty row per section
+    fields.update({"year": "2029", "achievements-0-text": "Единственное достижение"})
+
+    response = client.post(reverse("admin:reports_report_add"), fields)
+
+    assert response.status_code == 302
+    report = Report.objects.get(municipality=sayan, year=2029)
+    assert list(report.achievements.values_list("position", "text")) == [(1, "Единственное достижение")]
+    assert (report.problems.count(), report.tasks.count(), report.proposals.count()) == (0, 0, 0)
+
+
+def test_editing_items_renumbers_and_deletes(login, make_report):
+    report = make_report(Status.DRAFT)
+    original = report.achievements.get()
+    data = report_form_data(report)
+    data.update(management("achievements", 3, initial=1))
+    data.update(
+        rows(
+            "achievements",
+            {"position": 7, "text": "Новое второе"},
+            {"position": 3, "text": "Новое первое"},
+            start=1,
+        )
+    )
+    data["achievements-0-position"] = 10
+    data.update({"problems-0-DELETE": "on"})
+
+    response = login("city").post(admin_urls(report)["change"], data)
+
+    assert response.status_code == 302
+    assert list(report.achievements.order_by("position").values_list("position", "text")) == [
+        (1, "Новое первое"),
+        (2, "Новое второе"),
+        (3, original.text),
+    ]
+    assert report.problems.count() == 0
+    assert report_state(report.pk)["version"] == report.version + 1
+
+
+@pytest.mark.parametrize("who", ["city", "moderator"])
+def test_changing_year_to_an_existing_one_is_a_form_error(who, login, make_report):
+    make_report(Status.DRAFT, year=2024)
+    report = make_report(Status.DRAFT, year=2023)
+    before = report_state(report.pk)
+
+    response = login(who).post(admin_urls(report)["change"], report_form_data(report, year=2024))
+
+    assert response.status_code == 200
+    assert "У этого муниципалитета уже есть отчёт за 2024 год." in text_of(response)
+    assert "year" in response.context["adminform"].form.errors
+    assert report_state(report.pk) == before
+
+
+def test_adding_a_second_report_for_the_same_year_is_a_form_error(login, make_report, sayan):
+    make_report(Status.DRAFT, year=2024)
+
+    response = login("city").post(reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=2024))
+
+    assert response.status_code == 200
+    assert "уже есть отчёт" in text_of(response)
+    assert Report.objects.filter(municipality=sayan, year=2024).count() == 1
+
+
+def test_same_year_for_another_municipality_is_fine(login, make_report, kogalym, other_editor):
+    make_report(Status.DRAFT, year=2024)
+
+    response = login("other").post(reverse("admin:reports_report_add"), report_form_data(None, municipality=kogalym.pk, year=2024))
+
+    assert response.status_code == 302
+    assert Report.objects.filter(year=2024).count() == 2
+
+
+@pytest.mark.parametrize("year", [1989, 2101])
+def test_year_out_of_range_is_a_form_error(year, login, sayan):
+    response = login("city").post(reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=year))
+
+    assert response.status_code == 200
+    assert "year" in response.context["adminform"].form.errors
+    assert not Report.objects.exists()
+
+
+def test_changing_municipality_of_existing_report_is_ignored(login, make_report, kogalym):
+    report = make_report(Status.DRAFT)
+
+    response = login("moderator").post(
+        admin_urls(report)["change"], report_form_data(report, municipality=kogalym.pk, year=2025)
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.municipality.name, report.year) == ("Саяногорск", 2025)
+
+
+# --- workflow buttons -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who, status, expected",
+    [
+        ("city", Status.DRAFT, {"submit"}),
+        ("moderator", Status.DRAFT, {"submit"}),
+        ("city", Status.SUBMITTED, set()),
+        ("moderator", Status.SUBMITTED, {"request_changes", "publish"}),
+        ("city", Status.CHANGES_REQUESTED, {"submit"}),
+        ("city", Status.PUBLISHED, set()),
+        ("moderator", Status.PUBLISHED, {"withdraw"}),
+        ("city", Status.WITHDRAWN, {"return_to_draft"}),
+        ("moderator", Status.WITHDRAWN, {"return_to_draft"}),
+    ],
+)
+def test_change_page_shows_only_available_workflow_buttons(who, status, expected, login, make_report):
+    report = make_report(status)
+
+    page = text_of(login(who).get(admin_urls(report)["change"]))
+
+    shown = {name for name in TRANSITIONS if f'href="{transition_url(report, name)}"' in page}
+    assert shown == expected
+    for name in expected:
+        assert str(TRANSITIONS[name].label) in page
+
+
+# --- the start page ------------------------------------------------------------------------
+
+
+def section(page, label):
+    start = page.index(f'aria-labelledby="{label}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_index_shows_my_reports_to_municipal_editor(login, make_report, kogalym, other_editor):
+    make_report(Status.DRAFT, year=2024)
+    make_report(Status.PUBLISHED, year=2023)
+    make_report(Status.SUBMITTED, municipality=kogalym, city=other_editor, year=2019)
+
+    response = login("city").get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Мои отчёты" in page
+    mine = section(page, "my-reports")
+    assert "Саяногорск — 2024" in mine
+    assert "Саяногорск — 2023" in mine
+    assert "Когалым" not in page
+    assert "Ждут проверки" not in page
+
+
+def test_index_shows_review_queue_to_moderator(login, make_report, kogalym, other_editor):
+    make_report(Status.SUBMITTED, year=2024)
+    make_report(Status.DRAFT, year=2023)
+    make_report(Status.PUBLISHED, municipality=kogalym, city=other_editor, year=2019)
+
+    response = login("moderator").get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Ждут проверки" in page
+    queue = section(page, "queue")
+    assert "Саяногорск — 2024" in queue
+    assert "Саяногорск — 2023" not in queue  # a draft is not waiting for review
+    assert "Когалым — 2019" not in queue  # published already
+    assert "Мои отчёты" not in page
+
+
+@pytest.mark.parametrize("who", ["norole", "other"])
+def test_index_shows_no_foreign_reports(who, login, make_report):
+    make_report(Status.SUBMITTED, year=2024)
+
+    response = login(who).get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert "Саяногорск" not in text_of(response)
+    assert "Ждут проверки" not in text_of(response)
+
+
+def test_index_redirects_anonymous_to_login(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- municipality admin ---------------------------------------------------------------------
+
+MUNICIPALITY_POST = {"name": "Абакан", "slug": "abakan", "region": "Республика Хакасия", "website": ""}
+
+
+@pytest.mark.parametrize("who, visible", [("city", ["Саяногорск"]), ("other", ["Когалым"]), ("moderator", ["Когалым", "Саяногорск"])])
+def test_municipality_list_is_scoped(who, visible, login, sayan, kogalym):
+    response = login(who).get(reverse("admin:reports_municipality_changelist"))
+
+    assert response.status_code == 200
+    assert [m.name for m in response.context["cl"].result_list] == visible
+    for name in {"Саяногорск", "Когалым"} - set(visible):
+        assert name not in text_of(response)
+
+
+def test_municipal_editor_can_view_but_not_change_own_municipality(login, sayan, kogalym):
+    client = login("city")
+    url = reverse("admin:reports_municipality_change", args=[sayan.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Саяногорск" in text_of(page)
+    assert 'name="_save"' not in text_of(page)
+
+    response = client.post(url, {**MUNICIPALITY_POST, "name": "Переименован", "slug": "renamed"})
+    assert response.status_code == 403
+    sayan.refresh_from_db()
+    assert (sayan.name, sayan.slug) == ("Саяногорск", "sayanogorsk")
+
+    foreign = client.get(reverse("admin:reports_municipality_change", args=[kogalym.pk]))
+    assert foreign.status_code == 302
+    assert foreign["Location"] == reverse("admin:index")
+
+
+@pytest.mark.parametrize("who", ["city", "norole"])
+def test_only_association_may_add_municipalities(who, login, sayan):
+    client = login(who)
+    url = reverse("admin:reports_municipality_add")
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, MUNICIPALITY_POST).status_code == 403
+    assert not Municipality.objects.filter(slug="abakan").exists()
+
+
+def test_moderator_adds_municipality(login):
+    client = login("moderator")
+    url = reverse("admin:reports_municipality_add")
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, MUNICIPALITY_POST)
+
+    assert response.status_code == 302
+    assert Municipality.objects.get(slug="abakan").name == "Абакан"
+
+
+@pytest.mark.parametrize("who", ["moderator", "superuser"])
+def test_municipality_with_reports_cannot_be_deleted(who, login, make_report, sayan):
+    make_report(Status.DRAFT)
+    client = login(who)
+    url = reverse("admin:reports_municipality_delete", args=[sayan.pk])
+
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Municipality.objects.filter(pk=sayan.pk).exists()
+
+
+def test_municipality_without_reports_can_be_deleted_by_moderator(login, make_user):
+    empty = Municipality.objects.create(name="Абакан", slug="abakan", region="Республика Хакасия")
+    client = login("moderator")
+    url = reverse("admin:reports_municipality_delete", args=[empty.pk])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Municipality.objects.filter(pk=empty.pk).exists()
+
+
+def test_municipal_editor_cannot_delete_own_municipality_even_without_reports(login, sayan):
+    client = login("city")
+    url = reverse("admin:reports_municipality_delete", args=[sayan.pk])
+
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Municipality.objects.filter(pk=sayan.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "who, page, expected",
+    [
+        ("city", "history", 200),
+        ("city", "record", 200),
+        ("other", "history", 403),
+        ("other", "record", 403),
+        ("norole", "history", 403),
+        ("moderator", "history", 200),
+    ],
+)
+def test_municipality_history_is_scoped(who, page, expected, login, sayan):
+    record = sayan.history.earliest("history_date")
+    url = (
+        reverse("admin:reports_municipality_history", args=[sayan.pk])
+        if page == "history"
+        else reverse("admin:reports_municipality_simple_history", args=[sayan.pk, record.history_id])
+    )
+
+    response = login(who).get(url)
+
+    assert response.status_code == expected
+    assert ("Саяногорск" in text_of(response)) is (expected == 200)
+
+
+@pytest.mark.parametrize("who, allowed", [("city", False), ("other", False), ("moderator", True)])
+def test_municipality_revert_only_by_association(who, allowed, login, sayan):
+    first = sayan.history.earliest("history_date")
+    sayan.name = "Саяногорск (переименован)"
+    sayan.save()
+    url = reverse("admin:reports_municipality_simple_history", args=[sayan.pk, first.history_id])
+
+    response = login(who).post(url, {"name": "Саяногорск", "slug": "sayanogorsk", "region": sayan.region, "website": ""})
+
+    sayan.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302
+        assert sayan.name == "Саяногорск"
+    else:
+        assert response.status_code == 403
+        assert sayan.name == "Саяногорск (переименован)"
