@@ -1,0 +1,57 @@
+"""Small helpers for the browser tests: log in through the real form, take screenshots."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+VIEWPORTS = {
+    "narrow": {"width": 390, "height": 844},  # a phone
+    "wide": {"width": 1440, "height": 900},  # an office monitor
+}
+
+
+def login(page: Page, user, password: str = PASSWORD) -> None:
+    """Log in through the admin login form and land on the start page."""
+    page.goto("/admin/login/?next=/admin/")
+    page.get_by_label("Имя пользователя").fill(user.username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_role("button", name="Выйти")).to_be_visible()
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0 = no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def screenshots(page: Page, name: str, *, check_overflow: bool = True) -> list[Path]:
+    """Full-page screenshots of the current page, narrow and wide:
+    artifacts/screenshots/<name>-narrow.png and <name>-wide.png.
+
+    The narrow one also checks that the page itself does not scroll sideways
+    (wide tables may scroll inside their own box; the page must not).
+    The window is left at its original size.
+    """
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("load")  # the pages' own scripts have run
+    original = page.viewport_size
+    paths = []
+    try:
+        for label, size in VIEWPORTS.items():
+            page.set_viewport_size(size)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            if check_overflow and label == "narrow":
+                overflow = horizontal_overflow(page)
+                assert overflow <= 1, f"{name}: the narrow page scrolls sideways by {overflow}px"
+            path = SCREENSHOT_DIR / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=True, animations="disabled")
+            paths.append(path)
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    return paths
