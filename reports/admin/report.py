@@ -34,7 +34,8 @@ class ItemInline(admin.TabularInline):
         if db_field.name == "text":
             kwargs["widget"] = TEXTAREA
         elif db_field.name == "position":
-            kwargs["widget"] = POSITION
+            # Empty for new rows: the order is numbered 1..n on save (see ReportAdmin.save_formset).
+            kwargs.update(widget=POSITION, required=False, initial=None)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # Items follow their report's rules: the parent `obj` decides.
@@ -196,6 +197,14 @@ class ReportAdmin(ScopedHistoryAdmin):
     def delete_model(self, request, obj):
         obj._history_user = request.user
         super().delete_model(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A yearly report is written, then submitted: after "Save" stay on the report page,
+        # where the workflow buttons are.
+        if "_addanother" not in request.POST and "_popup" not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_add(request, obj, post_url_continue)
 
     # --- the report page: status, workflow buttons, timeline --------------------------------
 
