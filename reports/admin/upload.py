@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import is_association_editor
 
 from .. import permissions
-from ..importer.loader import UNCHANGED, find_municipality, store_report
+from ..importer.loader import UNCHANGED, ImportRefused, find_municipality, store_report
 from ..importer.parser import ParseError, parse_bytes
 from ..models import Report
 
@@ -96,6 +96,13 @@ class UploadForm(forms.Form):
         return data
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Names compared as find_municipality does (case and «ё» do not matter)."""
+    def norm(name):
+        return name.strip().casefold().replace("ё", "е")
+    return norm(a) == norm(b)
+
+
 def upload_view(model_admin):
     def view(request):
         if not model_admin.has_add_permission(request):
@@ -103,14 +110,18 @@ def upload_view(model_admin):
         form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             parsed = form.parsed
-            result = store_report(parsed, user=request.user, municipality=form.cleaned_data["municipality"])
+            try:
+                result = store_report(parsed, user=request.user, municipality=form.cleaned_data["municipality"])
+            except ImportRefused as error:
+                messages.error(request, _("Отчёт не создан: %s.") % error)
+                return HttpResponseRedirect(reverse("admin:reports_report_upload"))
             if result.outcome == UNCHANGED:  # created by someone else a moment ago
                 messages.error(request, _("Отчёт за этот год уже есть: %s.") % result.report)
                 return HttpResponseRedirect(reverse("admin:reports_report_upload"))
             notes = list(parsed.warnings) + list(parsed.skipped)
             if result.municipality_created:
                 notes.insert(0, _("Создан новый муниципалитет «%s» — проверьте его регион и сайт.") % result.report.municipality)
-            if form.cleaned_data["municipality"] and form.cleaned_data["municipality"].name.casefold() != parsed.municipality.casefold():
+            if form.cleaned_data["municipality"] and not _same_name(form.cleaned_data["municipality"].name, parsed.municipality):
                 notes.insert(0, _("В документе указан город «%(doc)s»; отчёт создан для «%(chosen)s», как вы выбрали.")
                              % {"doc": parsed.municipality, "chosen": result.report.municipality})
             request.session[SESSION_KEY] = {

@@ -9,7 +9,7 @@ so the directory can be completed later.
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .. import workflow
@@ -98,6 +98,8 @@ def store_report(
                     % {"report": report, "status": report.get_status_display()}
                 )
             report.version = claim_version(report.pk, report.version)
+            report._history_user = user
+            report.save(update_fields=["version", "updated_at"])  # a history row: "replaced from a file"
             for model in (Achievement, Problem, Task, Proposal):
                 for item in model.objects.filter(report=report):
                     item._history_user = user
@@ -106,7 +108,15 @@ def store_report(
         else:
             report = Report(municipality=municipality, year=parsed.year, created_by=user)
             report._history_user = user
-            report.save()
+            try:
+                with transaction.atomic():
+                    report.save()
+            except IntegrityError:
+                # Someone created the same municipality/year a moment ago (the unique constraint).
+                raise ImportRefused(
+                    _("отчёт %(municipality)s за %(year)s год только что создал кто-то другой")
+                    % {"municipality": municipality, "year": parsed.year}
+                ) from None
             outcome = CREATED
         _create_items(report, parsed, user)
         if publish:

@@ -163,6 +163,12 @@ def parse_file(path: str | os.PathLike) -> ParsedReport:
     try:
         name = Path(path).name
         data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ParseError(f"Файл «{path}» не найден") from None
+    except IsADirectoryError:
+        raise ParseError(f"«{path}» — это папка, а не файл") from None
+    except PermissionError:
+        raise ParseError(f"Нет прав на чтение файла «{path}»") from None
     except (OSError, TypeError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise ParseError(f"Не удалось прочитать файл «{path}»: {reason}") from None

@@ -10,15 +10,21 @@ from reports.importer.parser import ParseError, parse_file
 SUFFIXES = {".txt", ".docx"}
 
 
-def collect(paths) -> list[Path]:
-    files = []
+def collect(paths) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to import, and the folders that could not be listed (with the reason)."""
+    files, unreadable = [], []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES))
+            try:
+                files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES))
+            except OSError as error:
+                unreadable.append((path, f"не удалось прочитать папку ({error.strerror or error})"))
+        elif path.suffix.lower() not in SUFFIXES and path.exists():
+            unreadable.append((path, "поддерживаются только файлы .txt и .docx"))
         else:
             files.append(path)
-    return files
+    return files, unreadable
 
 
 class Command(BaseCommand):
@@ -34,10 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="заменить существующий черновик (опубликованный не заменяется)")
 
     def handle(self, *args, **options):
-        files = collect(options["paths"])
-        if not files:
+        files, unreadable = collect(options["paths"])
+        if not files and not unreadable:
             raise CommandError("Не найдено ни одного файла .txt или .docx.")
-        failed = 0
+        failed = len(unreadable)
+        for path, reason in unreadable:
+            self.stderr.write(f"ОШИБКА {path}: {reason}")
         for path in files:
             try:
                 parsed = parse_file(path)
@@ -63,7 +71,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"ОШИБКА {path}: не удалось сохранить ({type(error).__name__}: {error})")
                 continue
             self._print_result(path, result)
-        total = len(files)
+        total = len(files) + len(unreadable)
         summary = f"Файлов: {total}, успешно: {total - failed}, с ошибками: {failed}."
         if failed:
             self.stderr.write(summary)

@@ -338,7 +338,7 @@ def test_parse_text_empty_and_whitespace():
 
 
 def test_parse_file_missing(tmp_path):
-    with pytest.raises(ParseError, match="Не удалось прочитать файл"):
+    with pytest.raises(ParseError, match="не найден"):
         parse_file(tmp_path / "нет-такого.txt")
 
 
