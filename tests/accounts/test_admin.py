@@ -18,29 +18,6 @@ NEW_PASSWORD = "Lake Baikal 1642 metres deep"
 DOES_NOT_EXIST = "не существует"
 
 
-@pytest.fixture
-def actors(city_editor, other_editor, moderator, no_role_user, superuser):
-    return {
-        "anon": None,
-        "city": city_editor,
-        "other": other_editor,
-        "moderator": moderator,
-        "norole": no_role_user,
-        "superuser": superuser,
-    }
-
-
-@pytest.fixture
-def login(client, actors):
-    def as_(name):
-        client.logout()
-        if actors[name] is not None:
-            client.force_login(actors[name])
-        return client
-
-    return as_
-
-
 def user_url(name, user=None):
     return reverse(f"admin:accounts_user_{name}", args=[user.pk] if user is not None else [])
 
