@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "portal.apps.PortalConfig",
     "accounts",
@@ -122,7 +126,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Русский")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the portal's own catalogs (makemessages); locale_thirdparty/: Russian for
+# django-simple-history, which ships only ru_RU.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Krasnoyarsk"
 USE_I18N = True
 USE_TZ = True
@@ -197,4 +203,34 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# Open data API (reports/api): read-only, anonymous, JSON first (Cyrillic as UTF-8, not \u escapes).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Public data: no sessions, no tokens (so no CSRF either); the API has no unsafe methods.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNICODE_JSON": True,
+    "URL_FORMAT_OVERRIDE": "format",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Открытые данные: отчёты городов АСДГ",
+    "DESCRIPTION": (
+        "Опубликованные отчёты городов Ассоциации сибирских и дальневосточных городов "
+        "о взаимодействии с общественностью: достижения, проблемы, задачи на следующий год "
+        "и предложения Ассоциации. Только чтение, без регистрации. "
+        "Данные можно свободно использовать со ссылкой на портал."
+    ),
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {"ProposalKindEnum": "reports.models.ProposalKind"},
 }

@@ -45,6 +45,9 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("public:municipality_detail", args=[self.slug])
+
 
 class ReportQuerySet(models.QuerySet):
     def published(self):
@@ -53,6 +56,55 @@ class ReportQuerySet(models.QuerySet):
 
     def with_municipality(self):
         return self.select_related("municipality")
+
+    def for_public_list(self):
+        """Published reports for lists: municipality joined, section sizes counted in SQL.
+
+        One correlated subquery per section (joining all four sections at once
+        would multiply their rows before grouping).
+        """
+        from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+        from django.db.models.functions import Coalesce
+
+        def size(model):
+            counted = (
+                model.objects.filter(report=OuterRef("pk"))
+                .order_by()
+                .values("report")
+                .annotate(n=Count("id"))
+                .values("n")
+            )
+            return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+        return (
+            self.published()
+            .select_related("municipality")
+            .annotate(
+                achievement_count=size(Achievement),
+                problem_count=size(Problem),
+                task_count=size(Task),
+                proposal_count=size(Proposal),
+            )
+            .order_by("-year", "municipality__name")
+        )
+
+    def for_detail(self):
+        """Published reports with every section prefetched in document order."""
+        from django.db.models import Prefetch
+
+        def ordered(model):
+            return model.objects.order_by("position", "id")
+
+        return (
+            self.published()
+            .select_related("municipality")
+            .prefetch_related(
+                Prefetch("achievements", queryset=ordered(Achievement)),
+                Prefetch("problems", queryset=ordered(Problem)),
+                Prefetch("tasks", queryset=ordered(Task)),
+                Prefetch("proposals", queryset=ordered(Proposal)),
+            )
+        )
 
 
 class Report(models.Model):
@@ -137,6 +189,10 @@ class Report(models.Model):
 
     def get_admin_url(self):
         return reverse("admin:reports_report_change", args=[self.pk])
+
+    def get_absolute_url(self):
+        """The public page (only meaningful while published)."""
+        return reverse("public:report_detail", args=[self.municipality.slug, self.year])
 
 
 class ReportItem(models.Model):
@@ -254,3 +310,6 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report_id}: {self.transition} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+from .search.models import SearchDocument  # noqa: E402,F401

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_association_editor
 
-from . import notifications
+from . import notifications, search
 from .concurrency import claim_version
 from .models import Report, ReportEvent
 from .permissions import can_view_report, owns_municipality
@@ -186,6 +186,8 @@ def _apply(report: Report, user, name: str, comment: str = "") -> Report:
             snapshot=report_snapshot(locked),
         )
         transaction.on_commit(lambda: notifications.notify_transition(event.pk), robust=True)
+        if Status.PUBLISHED in (from_status, t.target):  # appears on / disappears from the site
+            transaction.on_commit(lambda pk=locked.pk: search.index_report(pk), robust=True)
     return locked
 
 

@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions
+from .. import permissions, search
 from ..models import Municipality
 from .history import ScopedHistoryAdmin
 
@@ -22,6 +22,11 @@ class MunicipalityAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("отчётов"), ordering="report_count")
     def report_count(self, obj):
         return obj.report_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the name is searchable: re-index its published reports once saved
+            transaction.on_commit(lambda pk=obj.pk: search.index_municipality(pk), robust=True)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(report_count=Count("reports"))

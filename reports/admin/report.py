@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, workflow
+from .. import permissions, search, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
+from ..status import Status
 from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
@@ -193,6 +195,12 @@ class ReportAdmin(ScopedHistoryAdmin):
             item._history_user = request.user
             item.save()
         formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        report = form.instance
+        if report.status == Status.PUBLISHED:  # an edit of a published report: re-index it once saved
+            transaction.on_commit(lambda pk=report.pk: search.index_report(pk), robust=True)
 
     def delete_model(self, request, obj):
         obj._history_user = request.user

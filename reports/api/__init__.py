@@ -1,0 +1,1 @@
+"""Open data API (read-only, published reports only)."""

@@ -1,0 +1,138 @@
+"""Pages of the public site. Each starts from Report.objects.published() (via its named querysets)."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+
+from ..models import Municipality, Report
+from ..versions import SECTIONS
+from .filters import ReportFilter
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    published = Report.objects.published()
+    context = {
+        "latest": list(published.for_public_list().order_by("-published_at", "-id")[:6]),
+        "years": list(published.values("year").annotate(n=Count("id")).order_by("-year")),
+        "regions": list(
+            published.exclude(municipality__region="")
+            .values("municipality__region")
+            .annotate(n=Count("id"))
+            .order_by("municipality__region")
+        ),
+        "totals": published.aggregate(
+            reports=Count("id"), municipalities=Count("municipality", distinct=True)
+        ),
+    }
+    return render(request, "public/home.html", context)
+
+
+def report_list(request):
+    report_filter = ReportFilter(request.GET or None, queryset=Report.objects.for_public_list())
+    page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "public/report_list.html",
+        {"filter": report_filter, "page": page, "reports": page.object_list, "query_string": params.urlencode()},
+    )
+
+
+def report_detail(request, slug, year):
+    from .. import search as search_engine
+
+    report = get_object_or_404(Report.objects.for_detail(), municipality__slug=slug, year=year)
+    query = request.GET.get("q", "").strip()
+    sections = []
+    for key, title in SECTIONS:
+        items = list(getattr(report, key).all())
+        if query:
+            for item in items:
+                item.highlighted = search_engine.highlight(item.text, query)
+        sections.append({"key": key, "title": title, "items": items})
+    siblings = Report.objects.published().select_related("municipality")
+    context = {
+        "report": report,
+        "sections": sections,
+        "query": query,
+        "other_years": list(siblings.filter(municipality=report.municipality).exclude(pk=report.pk).order_by("-year")),
+        "same_year": list(
+            siblings.filter(year=report.year).exclude(pk=report.pk).order_by("municipality__name")
+        ),
+    }
+    return render(request, "public/report_detail.html", context)
+
+
+def municipality_list(request):
+    municipalities = (
+        Municipality.objects.annotate(n=Count("reports", filter=Q(reports__status="published")))
+        .filter(n__gt=0)
+        .order_by("region", "name")
+    )
+    return render(request, "public/municipality_list.html", {"municipalities": municipalities})
+
+
+def municipality_detail(request, slug):
+    municipality = get_object_or_404(Municipality, slug=slug)
+    reports = list(Report.objects.for_detail().filter(municipality=municipality).order_by("-year"))
+    if not reports:
+        raise Http404(_("У этого города пока нет опубликованных отчётов."))
+    by_year = {r.year: r for r in reports}
+    # "What it planned for year Y" beside "what it reported for year Y".
+    plans = []
+    for report in sorted(reports, key=lambda r: r.year):
+        tasks = list(report.tasks.all())
+        if not tasks:
+            continue
+        target = report.year + 1
+        plans.append({"planned_in": report, "year": target, "tasks": tasks, "outcome": by_year.get(target)})
+    return render(
+        request,
+        "public/municipality_detail.html",
+        {"municipality": municipality, "reports": reports, "plans": list(reversed(plans))},
+    )
+
+
+class _RankedHits:
+    """A sequence of search hits for the Paginator that ranks only as far as the page shown."""
+
+    def __init__(self, engine, query):
+        self.engine, self.query = engine, query
+        self._total = None
+
+    def __len__(self):
+        if self._total is None:
+            self._total = self.engine.matching_report_ids(self.query).count()
+        return self._total
+
+    count = __len__
+
+    def __getitem__(self, window):
+        return self.engine.search(self.query, limit=window.stop)[window]
+
+
+def search(request):
+    from .. import search as search_engine
+
+    query = request.GET.get("q", "").strip()[:200]
+    hits = _RankedHits(search_engine, query) if query else []
+    page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/search.html",
+        {
+            "query": query,
+            "page": page,
+            "hits": list(page.object_list),
+            "total": page.paginator.count,
+            "query_string": urlencode({"q": query}),
+        },
+    )

@@ -1,0 +1,96 @@
+"""Keeping the index right: (re)build the documents of one report, of a municipality, of all.
+
+Called after the data is committed (transaction.on_commit in reports/workflow.py and the
+admin) and by `manage.py rebuild_search_index`. Only published reports have documents.
+"""
+
+from itertools import islice
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Value
+
+from ..models import ITEM_MODELS, Report
+from ..status import Status
+from . import text as search_text
+from .models import SearchDocument, Section
+
+# Item model → section key (the reverse accessor on Report: "achievements", …).
+ITEM_SECTIONS = [(model, model._meta.get_field("report").remote_field.related_name) for model in ITEM_MODELS]
+BATCH = 500
+
+
+def _document(report_id: int, section: str, position: int, text: str) -> SearchDocument | None:
+    tokens = search_text.tokens(text)
+    if not tokens:
+        return None
+    stems = [search_text.stem(t) for t in tokens]
+    doc = SearchDocument(
+        report_id=report_id, section=section, position=position, text=text, stems=f" {' '.join(stems)} "
+    )
+    if connection.vendor == "postgresql":
+        # The words go through PostgreSQL's own `russian` configuration; its stop words (which it
+        # would drop) are added as our stems with `simple`, so that a query made only of stop
+        # words finds the same documents as on SQLite, where every stem is in `stems`.
+        weight = "A" if section == Section.MUNICIPALITY else "B"
+        content = " ".join(t for t in tokens if not search_text.is_stop_word(t))
+        stop = " ".join(s for t, s in zip(tokens, stems) if search_text.is_stop_word(t))
+        doc.vector = SearchVector(Value(content), config="russian", weight=weight) + SearchVector(
+            Value(stop), config="simple", weight=weight
+        )
+    return doc
+
+
+def _documents(report_ids) -> list[SearchDocument]:
+    """Documents of these reports (the caller has checked they are published): 5 queries."""
+    docs = []
+    for pk, name in Report.objects.filter(pk__in=report_ids).values_list("pk", "municipality__name"):
+        docs.append(_document(pk, Section.MUNICIPALITY, 0, name))
+    for model, section in ITEM_SECTIONS:
+        rows = model.objects.filter(report_id__in=report_ids).order_by("report_id", "position", "id")
+        for report_id, position, text in rows.values_list("report_id", "position", "text"):
+            docs.append(_document(report_id, section, position, text))
+    return [doc for doc in docs if doc is not None]
+
+
+def index_report(report_id: int) -> None:
+    """(Re)build the documents of one report: its current texts if published, none otherwise."""
+    with transaction.atomic():
+        # The row lock orders concurrent re-indexings of the same report (PostgreSQL).
+        published = list(
+            Report.objects.select_for_update()
+            .filter(pk=report_id, status=Status.PUBLISHED)
+            .values_list("pk", flat=True)
+        )
+        SearchDocument.objects.filter(report_id=report_id).delete()
+        if published:
+            SearchDocument.objects.bulk_create(_documents(published), batch_size=BATCH)
+
+
+def index_municipality(municipality_id: int) -> int:
+    """Re-index the published reports of a municipality (its name is searchable); returns how many."""
+    ids = list(
+        Report.objects.published().filter(municipality_id=municipality_id).order_by("pk").values_list("pk", flat=True)
+    )
+    for report_id in ids:
+        index_report(report_id)
+    return len(ids)
+
+
+def rebuild_index() -> int:
+    """Rebuild the documents of every published report, in batches; returns the number of documents."""
+    SearchDocument.objects.exclude(report__status=Status.PUBLISHED).delete()
+    ids = iter(Report.objects.published().order_by("pk").values_list("pk", flat=True))
+    total = 0
+    while batch := list(islice(ids, BATCH)):
+        with transaction.atomic():
+            locked = list(
+                Report.objects.select_for_update()
+                .filter(pk__in=batch, status=Status.PUBLISHED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            SearchDocument.objects.filter(report_id__in=batch).delete()
+            docs = SearchDocument.objects.bulk_create(_documents(locked), batch_size=BATCH)
+            total += len(docs)
+    return total

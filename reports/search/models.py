@@ -1,0 +1,43 @@
+"""The search index: one row per searchable piece of a published report.
+
+Rows are written only by reports.search.index (never by save() or signals). The
+GIN index on `vector` exists on PostgreSQL only (see the migration).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Section(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Муниципалитет")
+    ACHIEVEMENTS = "achievements", _("Достижения")
+    PROBLEMS = "problems", _("Проблемы")
+    TASKS = "tasks", _("Задачи на следующий год")
+    PROPOSALS = "proposals", _("Предложения Ассоциации")
+
+
+class SearchDocument(models.Model):
+    report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.CASCADE,
+        db_index=True,
+        related_name="search_documents",
+        verbose_name=_("отчёт"),
+    )
+    section = models.CharField(_("раздел"), max_length=20, choices=Section.choices)
+    position = models.PositiveIntegerField(_("№"), default=0)
+    # As written (shown in results, marked up in Python).
+    text = models.TextField(_("текст"))
+    # " stem stem … " (Snowball stems of every word, stop words included): searched on SQLite.
+    stems = models.TextField(_("основы слов"))
+    # to_tsvector('russian', …) of the same words, weighted A (municipality) / B (items):
+    # searched on PostgreSQL only (NULL elsewhere).
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("поисковый документ")
+        verbose_name_plural = _("поисковые документы")
+
+    def __str__(self):
+        return f"{self.report_id}/{self.section}/{self.position}"

@@ -1,0 +1,241 @@
+"""Searching the index: which published reports match, in what order, and why.
+
+Semantics (the same on PostgreSQL and SQLite):
+
+* a report matches when every query term occurs in it — in its municipality's name
+  or in any of its items (so «Саяногорск казачество» finds Саяногорск's reports
+  that speak of «казачеством»);
+* a document's score is (occurrences of query terms) × (how many different terms it
+  has) × 3 for the municipality's name, 1 for an item; a report's score is the sum
+  over its documents; ties: newer year first, then the municipality's name;
+* a hit shows the best document of the report: its section and a snippet.
+
+PostgreSQL finds documents with `vector @@ to_tsquery('russian', …)` through the GIN
+index and computes the score in SQL from the tsvector; SQLite matches
+`stems LIKE '% stem %'` and scores in Python. Two queries per search whatever the
+number of hits; one (lazy) query for matching_report_ids.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models.functions import Collate
+from django.utils.safestring import SafeString
+
+from ..models import Report
+from ..status import Status
+from . import marks
+from . import text as search_text
+from .models import SearchDocument, Section
+
+MUNICIPALITY_WEIGHT = 3
+SECTION_ORDER = {key: n for n, key in enumerate(Section.values)}
+
+
+@dataclass
+class Hit:
+    report: Report  # with municipality selected
+    score: float
+    section: str  # key of the best-matching section
+    section_label: str
+    snippet: SafeString
+    matches: int  # how many documents of this report matched
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- matching a term -----------------------------------------------------------------------
+
+
+def _tsquery(term: search_text.Term) -> SearchQuery:
+    # Tokens are letters or digits only, so they are safe in to_tsquery syntax.
+    if term.stop:
+        # Stop words are in the vector as our stems, added with `simple` (see index._document).
+        return SearchQuery(term.stem + (":*" if term.prefix else ""), config="simple", search_type="raw")
+    return SearchQuery(term.token + (":*" if term.prefix else ""), config="russian", search_type="raw")
+
+
+def _term_q(term: search_text.Term) -> Q:
+    if _postgres():
+        return Q(vector=_tsquery(term))
+    return Q(stems__contains=f" {term.stem}" if term.prefix else f" {term.stem} ")
+
+
+def _any_term_q(terms) -> Q:
+    if _postgres():
+        combined = _tsquery(terms[0])
+        for term in terms[1:]:
+            combined = combined | _tsquery(term)
+        return Q(vector=combined)
+    q = Q()
+    for term in terms:
+        q |= _term_q(term)
+    return q
+
+
+# --- which reports -------------------------------------------------------------------------
+
+
+def _restrict(qs: QuerySet, field: str, reports) -> QuerySet:
+    """`qs` where `field` (a report id) is among `reports` (a queryset of Report, or ids/reports).
+
+    A subquery: a `reports` queryset with aggregate annotations (for_public_list()'s counters)
+    brings its joins and GROUP BY along, so pass a plainly filtered one where it matters."""
+    if reports is None:
+        return qs
+    if isinstance(reports, QuerySet):
+        return qs.filter(**{f"{field}__in": reports.order_by().values("pk")})
+    return qs.filter(**{f"{field}__in": [getattr(r, "pk", r) for r in reports]})
+
+
+def _having_all(qs: QuerySet, field: str, terms) -> QuerySet:
+    """`qs` where the report `field` has every term somewhere (its name or any item)."""
+    for term in terms:
+        qs = qs.filter(**{f"{field}__in": SearchDocument.objects.filter(_term_q(term)).values("report_id")})
+    return qs
+
+
+def matching_report_ids(query: str, reports=None):
+    """Ids of the published reports (among `reports`, a queryset of Report) that match the
+    query — a lazy queryset, for Report.objects.filter(pk__in=…). Empty query: none."""
+    terms = search_text.query_terms(query)
+    if not terms:
+        return Report.objects.none().values_list("pk", flat=True)
+    matching = _having_all(_restrict(Report.objects.published(), "pk", reports), "pk", terms)
+    return matching.order_by().values_list("pk", flat=True)
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+class _DocScore(Func):
+    """A document's score computed from its tsvector (PostgreSQL): see the module docstring.
+    Each lexeme counts for the first term (in query order) it matches, as text.assign does."""
+
+    output_field = FloatField()
+
+    def __init__(self, terms):
+        super().__init__(F("vector"), F("section"))
+        self.terms = terms
+
+    def as_sql(self, compiler, connection, **extra_context):
+        vector_sql, vector_params = compiler.compile(self.source_expressions[0])
+        section_sql, section_params = compiler.compile(self.source_expressions[1])
+        conditions, params = [], []
+        for term in self.terms:
+            if term.prefix:
+                conditions.append("u.lexeme LIKE %s")
+                params.append(term.stem + "%")
+            else:
+                conditions.append("u.lexeme = %s")
+                params.append(term.stem)
+        case = "CASE " + " ".join(f"WHEN {c} THEN {n}" for n, c in enumerate(conditions)) + " END"
+        sql = (
+            f"((CASE WHEN {section_sql} = %s THEN {MUNICIPALITY_WEIGHT} ELSE 1 END) * "
+            f"(SELECT COALESCE(SUM(COALESCE(array_length(u.positions, 1), 1)), 0) * COUNT(DISTINCT {case}) "
+            f"FROM unnest({vector_sql}) AS u WHERE {' OR '.join(conditions)}))::double precision"
+        )
+        return sql, [*section_params, Section.MUNICIPALITY, *params, *vector_params, *params]
+
+
+def _score(section: str, counts: list[int]) -> float:
+    distinct = sum(1 for c in counts if c)
+    return float(sum(counts) * distinct * (MUNICIPALITY_WEIGHT if section == Section.MUNICIPALITY else 1))
+
+
+def _doc_score(section: str, stems: str, terms) -> float:
+    return _score(section, search_text.term_counts(stems.split(), terms))
+
+
+def _best(docs, terms):
+    """The document to show: the most query terms, the rarest of them in this report (a city's
+    name is in many of its items, the subject in few), the highest score, the earliest place."""
+    counts = {doc.pk: search_text.term_counts(doc.stems.split(), terms) for doc in docs}
+    frequency = [sum(1 for doc in docs if counts[doc.pk][n]) for n in range(len(terms))]
+
+    def key(doc):
+        c = counts[doc.pk]
+        return (
+            sum(1 for n in c if n),
+            sum(1 / frequency[n] for n, k in enumerate(c) if k),
+            _score(doc.section, c),
+            -SECTION_ORDER.get(doc.section, len(SECTION_ORDER)),
+            -doc.position,
+        )
+
+    return max(docs, key=key)
+
+
+def _ranked(terms, reports, limit) -> list[tuple[int, float]]:
+    """[(report id, score)], best first: one query."""
+    docs = SearchDocument.objects.filter(_any_term_q(terms), report__status=Status.PUBLISHED)
+    docs = _restrict(docs, "report_id", reports)
+    if len(terms) > 1:  # one term: the documents that have it are exactly those of matching reports
+        docs = _having_all(docs, "report_id", terms)
+    if _postgres():
+        rows = (
+            docs.values("report_id", "report__year", "report__municipality__name")
+            .annotate(score=Sum(_DocScore(terms)))
+            .order_by("-score", "-report__year", Collate("report__municipality__name", "C"), "report_id")
+            .values_list("report_id", "score")
+        )
+        return list(rows[:limit] if limit is not None else rows)
+    scores, keys = defaultdict(float), {}
+    fields = ("report_id", "section", "stems", "report__year", "report__municipality__name")
+    for report_id, section, stems, year, name in docs.values_list(*fields):
+        scores[report_id] += _doc_score(section, stems, terms)
+        keys[report_id] = (year, name)
+    order = sorted(scores, key=lambda pk: (-scores[pk], -keys[pk][0], keys[pk][1], pk))
+    if limit is not None:
+        order = order[:limit]
+    return [(pk, scores[pk]) for pk in order]
+
+
+def search(query: str, reports=None, limit: int | None = None) -> list[Hit]:
+    """Published reports matching the query, best first, each with its best snippet.
+
+    `reports` (a queryset of Report) restricts the search; it is always intersected with
+    the published reports. Two queries whatever the number of hits (none for an empty query)."""
+    terms = search_text.query_terms(query)
+    if not terms or (limit is not None and limit <= 0):
+        return []
+    ranked = _ranked(terms, reports, limit)
+    if not ranked:
+        return []
+    ids = [pk for pk, _score in ranked]
+    docs = defaultdict(list)
+    rows = (
+        SearchDocument.objects.filter(report_id__in=ids, report__status=Status.PUBLISHED)
+        .filter(_any_term_q(terms))
+        .select_related("report__municipality")
+        .defer("vector")
+    )
+    for doc in rows:
+        docs[doc.report_id].append(doc)
+    hits = []
+    for pk, score in ranked:
+        found = docs.get(pk)
+        if not found:  # unpublished between the two queries
+            continue
+        best = _best(found, terms)
+        hits.append(
+            Hit(
+                report=best.report,
+                score=float(score),
+                section=best.section,
+                section_label=str(Section(best.section).label),
+                snippet=marks.snippet(best.text, terms),
+                matches=len(found),
+            )
+        )
+    return hits
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """The text, escaped, with the words matching the query in <mark>…</mark> (for ?q= on a report page)."""
+    return marks.mark(text, search_text.query_terms(query))

@@ -1,0 +1,77 @@
+"""Public pages run the same number of queries for one row as for many."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.models import Achievement, Municipality, Problem, Proposal, Task
+from reports.status import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def build(make_report, moderator, django_capture_on_commit_callbacks):
+    made = [0]
+
+    def make(n_reports, extra_items=0):
+        reports = []
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(made[0], made[0] + n_reports):
+                municipality = Municipality.objects.create(
+                    name=f"Город{i:03d}", slug=f"gorod-{i:03d}", region=f"Край {i % 3}"
+                )
+                reports.append(make_report(Status.PUBLISHED, municipality=municipality, year=2000 + i % 20, city=moderator))
+        made[0] += n_reports
+        for report in reports[:1]:
+            for model in (Achievement, Problem, Task, Proposal):
+                for k in range(extra_items):
+                    kwargs = {"year": report.year + 1} if model is Task else {}
+                    model.objects.create(report=report, text=f"Дополнительный пункт форум {k}", position=10 + k, **kwargs)
+        return reports
+
+    return make
+
+
+URLS = ["/", "/reports/", "/reports/?has=proposals&sort=municipality", "/municipalities/", "/feed/",
+        "/reports/export.csv", "/reports/export.json", "/api/reports/", "/sitemap.xml", "/search/?q=форум"]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_list_pages_constant_queries(client, build, url):
+    build(1)
+    one = count_queries(client, url)
+    build(24)
+    many = count_queries(client, url)
+    assert one == many, f"{url}: {one} queries for 1 report, {many} for 25"
+
+
+def test_report_page_constant_queries(client, build):
+    report = build(1)[0]
+    url = report.get_absolute_url()
+    few = count_queries(client, url)
+    for model in (Achievement, Problem, Task, Proposal):
+        for k in range(30):
+            kwargs = {"year": report.year + 1} if model is Task else {}
+            model.objects.create(report=report, text=f"пункт {k}", position=100 + k, **kwargs)
+    assert count_queries(client, url) == few
+    assert count_queries(client, f"/api/reports/{report.pk}/") == count_queries(client, f"/api/reports/{report.pk}/")
+
+
+def test_municipality_page_constant_queries(client, make_report, sayan, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report(Status.PUBLISHED, municipality=sayan, year=2000)
+    one = count_queries(client, "/municipalities/sayanogorsk/")
+    with django_capture_on_commit_callbacks(execute=True):
+        for year in range(2001, 2012):
+            make_report(Status.PUBLISHED, municipality=sayan, year=year)
+    assert count_queries(client, "/municipalities/sayanogorsk/") == one
