@@ -9,3 +9,4 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 EXPOSE 8000
+CMD ["sh", "scripts/entrypoint.sh"]

@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run install migrate demo test test-sqlite test-postgres check clean
+.PHONY: run serve install migrate demo test test-sqlite test-postgres check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,19 @@ demo: migrate
 run: demo
 	@echo "Портал: http://$(HOST):$(PORT)/  кабинет: http://$(HOST):$(PORT)/admin/  (демо-входы: admin, moderator, sayanogorsk, kogalym; пароль demo)"
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production mode without Docker: the same entrypoint as the image (wait for the database,
+# migrate, collectstatic, gunicorn with gunicorn.conf.py), DEBUG off, against PostgreSQL.
+# A throwaway secret key is kept in .secret_key (git-ignored) unless DJANGO_SECRET_KEY is set.
+SERVE_DB ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
+serve: install
+	@test -f .secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret_key
+	DATABASE_URL=$(SERVE_DB) \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat .secret_key)} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1} \
+	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:8000} \
+	PYTHON=$(PY) sh scripts/entrypoint.sh
 
 # The whole suite on SQLite, then on PostgreSQL when one is available
 # (REQUIRE_POSTGRES=1, as CI sets it, makes a missing PostgreSQL an error).

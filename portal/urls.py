@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 
 from reports.public.sitemaps import SITEMAPS
 
+from .health import healthz, readyz
+
 
 def robots_txt(request):
     lines = [
@@ -24,5 +26,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("reports.public.urls")),
 ]
