@@ -55,3 +55,28 @@ def screenshots(page: Page, name: str, *, check_overflow: bool = True) -> list[P
         if original:
             page.set_viewport_size(original)
     return paths
+
+
+# --- back-office moves shared by the browser tests -------------------------------------------
+
+
+def section(page: Page, title: str):
+    """One section (inline) of the report form, found by its heading."""
+    return page.get_by_role("group", name=re.compile(re.escape(title)))
+
+
+def add_row(group) -> None:
+    """Click the section's «Добавить ещё …» link (added by Django's inline script)."""
+    group.get_by_role("button", name=re.compile(r"^\s*Добавить ещ[её]")).click()
+
+
+def status_badge(page: Page):
+    return page.get_by_role("region", name="Статус и действия").locator(".status-badge")
+
+
+def do_transition(page: Page, action: str) -> None:
+    """Click a workflow button on the report page and confirm on the confirmation page."""
+    page.get_by_role("link", name=action, exact=True).click()
+    expect(page.get_by_role("heading", name=action)).to_be_visible()
+    page.get_by_role("button", name=action, exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(f"Готово: «{action}»")

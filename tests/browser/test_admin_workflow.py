@@ -18,7 +18,7 @@ from reports import workflow
 from reports.models import Report
 from reports.status import Status
 
-from .helpers import login, screenshots
+from .helpers import add_row, do_transition, login, screenshots, section, status_badge
 
 ACHIEVEMENTS = [
     "Проведён городской форум ТОС: 240 участников из 18 микрорайонов",
@@ -37,28 +37,6 @@ CHANGES_COMMENT = "Уточните в достижениях число уча�
 YEAR = 2024
 OLD_ACHIEVEMENT = f"Проведён форум ТОС {YEAR}"
 NEW_ACHIEVEMENT = f"Проведён форум ТОС {YEAR}: 120 участников из 14 городов Сибири"
-
-
-def section(page: Page, title: str):
-    """One section (inline) of the report form, found by its heading."""
-    return page.get_by_role("group", name=re.compile(re.escape(title)))
-
-
-def add_row(group) -> None:
-    """Click the section's «Добавить ещё …» link (added by Django's inline script)."""
-    group.get_by_role("button", name=re.compile(r"^\s*Добавить ещ[её]")).click()
-
-
-def status_badge(page: Page):
-    return page.get_by_role("region", name="Статус и действия").locator(".status-badge")
-
-
-def do_transition(page: Page, action: str) -> None:
-    """Click a workflow button on the report page and confirm on the confirmation page."""
-    page.get_by_role("link", name=action, exact=True).click()
-    expect(page.get_by_role("heading", name=action)).to_be_visible()
-    page.get_by_role("button", name=action, exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text(f"Готово: «{action}»")
 
 
 def save_and_continue(page: Page) -> None:

@@ -20,7 +20,7 @@ from reports.models import Report
 from reports.status import Status
 from tests.reports.importer.helpers import SEED_NAMES, seed_path
 
-from .helpers import login, screenshots
+from .helpers import do_transition, login, screenshots, section, status_badge
 
 pytestmark = pytest.mark.browser
 
@@ -46,26 +46,6 @@ def seeds(transactional_db, sayan):
 
     load_directory()
     return [store_report(parse_file(seed_path(key)), publish=True).report for key in SEED_NAMES]
-
-
-# --- back-office helpers (the same moves as test_admin_workflow, kept local) ------------------
-
-
-def section(page: Page, title: str):
-    """One section (inline) of the report form, found by its heading."""
-    return page.get_by_role("group", name=re.compile(re.escape(title)))
-
-
-def status_badge(page: Page):
-    return page.get_by_role("region", name="Статус и действия").locator(".status-badge")
-
-
-def do_transition(page: Page, action: str) -> None:
-    """Click a workflow button on the report page and confirm on the confirmation page."""
-    page.get_by_role("link", name=action, exact=True).click()
-    expect(page.get_by_role("heading", name=action)).to_be_visible()
-    page.get_by_role("button", name=action, exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text(f"Готово: «{action}»")
 
 
 def save_and_continue(page: Page) -> None:

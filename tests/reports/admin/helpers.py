@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 
 from reports.models import Report
+from reports.status import Status
 
 ITEM_SECTIONS = ("achievements", "problems", "tasks", "proposals")
 DOES_NOT_EXIST = "не существует"
@@ -281,3 +282,18 @@ def assert_refused(client, response, how, *secrets):
         raise AssertionError(how)
     for secret in secrets:
         assert secret not in text_of(response)
+
+
+# Who may edit a Саяногорск report in which status (reports.permissions, written out by hand).
+EDITABLE = [
+    ("city", Status.DRAFT, True),
+    ("city", Status.CHANGES_REQUESTED, True),
+    ("city", Status.SUBMITTED, False),
+    ("city", Status.PUBLISHED, False),
+    ("city", Status.WITHDRAWN, False),
+    ("moderator", Status.DRAFT, True),
+    ("moderator", Status.SUBMITTED, True),
+    ("moderator", Status.CHANGES_REQUESTED, True),
+    ("moderator", Status.PUBLISHED, True),
+    ("moderator", Status.WITHDRAWN, False),
+]

@@ -11,6 +11,7 @@ from reports.models import Achievement, Problem, Proposal, Report, Task
 from reports.status import Status
 
 from .helpers import (
+    EDITABLE,
     assert_login_redirect,
     assert_refused,
     form_fields,
@@ -273,18 +274,6 @@ def test_filter_by_foreign_municipality_finds_nothing(model_name, login, two_rep
 
 # --- edits only while the report is editable for the user --------------------------------
 
-EDITABLE = [
-    ("city", Status.DRAFT, True),
-    ("city", Status.CHANGES_REQUESTED, True),
-    ("city", Status.SUBMITTED, False),
-    ("city", Status.PUBLISHED, False),
-    ("city", Status.WITHDRAWN, False),
-    ("moderator", Status.DRAFT, True),
-    ("moderator", Status.SUBMITTED, True),
-    ("moderator", Status.CHANGES_REQUESTED, True),
-    ("moderator", Status.PUBLISHED, True),
-    ("moderator", Status.WITHDRAWN, False),
-]
 
 
 @pytest.mark.parametrize("model_name", MODELS)

@@ -12,6 +12,7 @@ from reports.status import Status
 from reports.workflow import ASSOCIATION, MUNICIPAL, TRANSITIONS
 
 from .helpers import (
+    EDITABLE,
     DOES_NOT_EXIST,
     admin_urls,
     assert_login_redirect,
@@ -354,21 +355,7 @@ def has_inputs(response):
     return 'name="year"' in page and 'name="achievements-0-text"' in page
 
 
-@pytest.mark.parametrize(
-    "who, status, editable",
-    [
-        ("city", Status.DRAFT, True),
-        ("city", Status.CHANGES_REQUESTED, True),
-        ("city", Status.SUBMITTED, False),
-        ("city", Status.PUBLISHED, False),
-        ("city", Status.WITHDRAWN, False),
-        ("moderator", Status.DRAFT, True),
-        ("moderator", Status.SUBMITTED, True),
-        ("moderator", Status.CHANGES_REQUESTED, True),
-        ("moderator", Status.PUBLISHED, True),
-        ("moderator", Status.WITHDRAWN, False),
-    ],
-)
+@pytest.mark.parametrize("who, status, editable", EDITABLE)
 def test_change_form_is_editable_only_in_editable_states(who, status, editable, login, make_report, sayan):
     report = make_report(status)
     client = login(who)
