@@ -5,8 +5,14 @@ superuser status and raw permissions stay out of reach of non-superusers, so an
 association editor can neither create a superuser nor edit one.
 """
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import ngettext
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -17,6 +23,14 @@ from reports.permissions import can_manage_users
 
 from .models import User
 from .roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, ROLE_LABELS
+
+def locked_attempts():
+    """Login attempt records (django-axes) that currently keep someone out."""
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    if settings.AXES_COOLOFF_TIME:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    return attempts
+
 
 ROLE_CHOICES = [("", _("Без роли (нет доступа к кабинету)"))] + [(k, v) for k, v in ROLE_LABELS.items()]
 
@@ -54,8 +68,9 @@ class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
-    list_display = ("username", "get_full_name", "email", "role_name", "municipality_names", "is_active")
+    list_display = ("username", "get_full_name", "email", "role_name", "municipality_names", "is_active", "login_locked")
     list_filter = ("groups", "is_active", "municipalities")
+    actions = ["unlock_login"]
     filter_horizontal = ("municipalities",)
     search_fields = ("username", "first_name", "last_name", "email")
 
@@ -99,7 +114,34 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("groups", "municipalities")
+        qs = qs.annotate(_login_locked=Exists(locked_attempts().filter(username=OuterRef("username"))))
         return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    @admin.display(description=_("вход заблокирован"), boolean=True, ordering="_login_locked")
+    def login_locked(self, obj):
+        return getattr(obj, "_login_locked", False)
+
+    @admin.action(description=_("Снять блокировку входа с выбранных пользователей"))
+    def unlock_login(self, request, queryset):
+        users = [u for u in queryset if self.has_change_permission(request, u)]
+        for user in users:
+            axes_reset(username=user.get_username())
+        self.message_user(
+            request,
+            ngettext(
+                "Блокировка входа снята: %(count)d пользователь может войти снова.",
+                "Блокировка входа снята: %(count)d пользователя могут войти снова.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_manage_users(request.user):
+            actions.pop("unlock_login", None)
+        return actions
 
     def has_module_permission(self, request):
         return can_manage_users(request.user) and super().has_module_permission(request)

@@ -31,6 +31,8 @@ ROLE_PERMISSIONS = {
         + [f"reports.{a}_municipality" for a in _CRUD]
         + [f"accounts.{a}_user" for a in _CRUD]
         + ["auth.view_group"]
+        # Login lockouts (django-axes): see them and lift them ("delete" = unlock).
+        + ["axes.view_accessattempt", "axes.delete_accessattempt"]
     ),
 }
 
@@ -56,7 +58,14 @@ def sync_roles(apps=None, verbosity=0):
         perms = []
         for dotted in perm_names:
             app_label, codename = dotted.split(".")
-            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                if apps is not None:
+                    # An app migrated later than this migration (e.g. axes): a later
+                    # migration of ours, which depends on it, syncs the roles again.
+                    continue
+                raise LookupError(f"permission {dotted} does not exist")
+            perms.append(perm)
         group.permissions.set(perms)
 
 

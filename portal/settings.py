@@ -7,6 +7,7 @@ and allowed hosts rather than silently running with a known key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "axes",
+    "csp",
     "portal.apps.PortalConfig",
     "accounts",
     "reports",
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -115,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -148,6 +159,54 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Login throttling (django-axes) ---------------------------------------------------
+# Failures are counted in the database, so all gunicorn workers and all web containers
+# share them. Five failures lock the account name, and separately the address, for
+# AXES_COOLOFF_MINUTES; an association editor unlocks an account from its user page.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Hammering a locked account does not extend its lock: the owner gets back in on time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.auth_views.lockout_response"
+AXES_VERBOSE = False
+# Behind nginx or a load balancer the client address is in X-Forwarded-For; trust it only
+# when told how many proxies stand in front (otherwise anyone could forge the header).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Password reset links are valid for a day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------
+# Everything from our own origin; no inline scripts or styles anywhere we control, no
+# frames, no plugins. The browsable API's inline style attributes get 'unsafe-inline'
+# for styles only (portal/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- Database outage -------------------------------------------------------------------
+# Seconds a client is told to wait (Retry-After) on the 503 page shown while the
+# database is unreachable (portal/errors.py).
+DATABASE_RETRY_AFTER = int(os.environ.get("DJANGO_DB_RETRY_AFTER", "30"))
 
 # E-mail: console in development, SMTP (from the environment) in production.
 EMAIL_BACKEND = os.environ.get(
@@ -195,14 +254,29 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stdout, one JSON object per line (DJANGO_LOG_FORMAT=plain for humans);
+# the container runtime or journald collects them.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("plain", "json") else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # One line per request comes from portal.request; Django's own would repeat 4xx lines.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # Open data API (reports/api): read-only, anonymous, JSON first (Cyrillic as UTF-8, not \u escapes).

@@ -21,6 +21,7 @@ def robots_txt(request):
 
 
 urlpatterns = [
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("reports.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -30,3 +31,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("", include("reports.public.urls")),
 ]
+
+# A database outage is answered with a 503 page, every other failure with 500.html.
+handler500 = "portal.errors.server_error"

@@ -9,4 +9,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sync_roles(verbosity=options["verbosity"])
         for name, perms in ROLE_PERMISSIONS.items():
-            self.stdout.write(f"{name}: {len(perms)} прав")
+            self.stdout.write(f"{name}: прав — {len(perms)}")

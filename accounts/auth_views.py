@@ -1,0 +1,58 @@
+"""Signing in and getting back in: password reset by e-mail and the lockout page.
+
+Password reset says the same thing whether or not an account has the address typed
+in: Django's view redirects to the same page either way, and (since Django 4.2) a
+failing mail server for a real account is logged, not shown, so the answer cannot
+tell the two apart (tested in tests/accounts/test_login_protection.py). Setting a new password through the link also lifts a login
+lockout (django-axes) on that account: proving access to the mailbox is enough.
+"""
+
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.utils import reset as axes_reset
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+class AdminLookMixin:
+    """Django's admin registration templates, with the portal's header and title."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(admin.site.each_context(self.request))
+        return context
+
+
+class PasswordResetView(AdminLookMixin, auth_views.PasswordResetView):
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(AdminLookMixin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(AdminLookMixin, auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(AdminLookMixin, auth_views.PasswordResetCompleteView):
+    pass
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes AXES_LOCKOUT_CALLABLE: the Russian "too many attempts" page (429)."""
+    cool_off = get_cool_off(request)
+    context = admin.site.each_context(request)
+    context.update(
+        {
+            "title": "Вход временно заблокирован",
+            "failure_limit": get_failure_limit(request, credentials),
+            "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        }
+    )
+    return render(request, "registration/locked_out.html", context, status=429)
