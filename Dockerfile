@@ -1,12 +1,19 @@
+# The portal's image: gunicorn + production settings; static files collected at build time.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# postgresql-client: pg_dump/pg_restore for backups of large installations (README).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY portal portal
 COPY reports reports
 COPY accounts accounts
 RUN pip install --no-cache-dir .
 COPY . .
-RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+# Hashed, compressed static files for whitenoise (no database needed for this step).
+RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+    && useradd --system --home /app portal && mkdir -p /app/backups && chown -R portal /app/backups
+USER portal
 EXPOSE 8000
 CMD ["sh", "scripts/entrypoint.sh"]

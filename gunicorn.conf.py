@@ -7,24 +7,30 @@ file serves `make serve`, docker-compose and a bigger server.
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+
+def env(name: str, default) -> str:
+    # An empty value (NAME= in an env file) counts as unset.
+    return os.environ.get(name, "").strip() or str(default)
+
+
+bind = env("GUNICORN_BIND", "0.0.0.0:8000")
 # The usual 2 × cores + 1 sync workers: requests are short and database-bound.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+workers = int(env("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # Well above the database connect timeout (DJANGO_DB_CONNECT_TIMEOUT, 5 s by default),
 # so a database outage is answered with a 503 page before the worker would be killed.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+timeout = int(env("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(env("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(env("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so a slow leak cannot grow forever.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+max_requests = int(env("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(env("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 # Limits on what a client may send before Django even sees it.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = env("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '{"remote":"%(h)s","request":"%(r)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s,"agent":"%(a)s"}'
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = env("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

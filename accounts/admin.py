@@ -68,7 +68,7 @@ class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
-    list_display = ("username", "get_full_name", "email", "role_name", "municipality_names", "is_active", "login_locked")
+    list_display = ("username", "full_name", "email", "role_name", "municipality_names", "is_active", "login_locked")
     list_filter = ("groups", "is_active", "municipalities")
     actions = ["unlock_login"]
     filter_horizontal = ("municipalities",)
@@ -102,6 +102,10 @@ class UserAdmin(BaseUserAdmin):
         shown = flatten_fieldsets(self.get_fieldsets(request, obj))
         kwargs["fields"] = [f for f in shown if f not in ("role", "password1", "password2", "password")]
         return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=_("имя"), ordering="last_name")
+    def full_name(self, obj):
+        return obj.get_full_name() or "—"
 
     @admin.display(description=_("роль"))
     def role_name(self, obj):

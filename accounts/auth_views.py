@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 class AdminLookMixin:
     """Django's admin registration templates, with the portal's header and title."""
@@ -50,7 +51,8 @@ def lockout_response(request, original_response=None, credentials=None):
     context = admin.site.each_context(request)
     context.update(
         {
-            "title": "Вход временно заблокирован",
+            "title": _("Вход временно заблокирован"),
+            "is_nav_sidebar_enabled": False,
             "failure_limit": get_failure_limit(request, credentials),
             "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
         }

@@ -27,6 +27,7 @@ def database_unavailable(request) -> HttpResponse:
         response = JsonResponse(
             {"detail": "Сервис временно недоступен: нет связи с базой данных. Повторите запрос позже."},
             status=503,
+            json_dumps_params={"ensure_ascii": False},
         )
     else:
         # No RequestContext: context processors could touch the session or the user,

@@ -18,19 +18,25 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+    value = env_str(name)
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_str(name: str, default: str = "") -> str:
+    """The variable's value; an empty value (NAME= in an env file) counts as unset."""
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -62,7 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
-    "axes",
+    "portal.apps.LoginProtectionConfig",  # django-axes
     "csp",
     "portal.apps.PortalConfig",
     "accounts",
@@ -107,18 +113,35 @@ TEMPLATES = [
 # SQLite file in the project root unless DATABASE_URL says otherwise
 # (postgres://user:pass@host:5432/name in production).
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(env_str("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")
+        env_str("DJANGO_DB_CONNECT_TIMEOUT", "5")
     )
+
+# The cache. One shared Redis (DJANGO_CACHE_URL=redis://host:6379/0) when several web
+# processes or containers run, so that what one worker invalidates, all see; without it,
+# a per-process memory cache (fine for one process: development and tests).
+CACHE_URL = env_str("DJANGO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": 3600,
+            # A cache outage must slow pages down, not break them (see portal/caching.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out login before the password is even checked.
@@ -145,7 +168,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -164,8 +187,8 @@ LOGIN_URL = "admin:login"
 # Failures are counted in the database, so all gunicorn workers and all web containers
 # share them. Five failures lock the account name, and separately the address, for
 # AXES_COOLOFF_MINUTES; an association editor unlocks an account from its user page.
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = int(env_str("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # Hammering a locked account does not extend its lock: the owner gets back in on time.
@@ -174,7 +197,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.auth_views.lockout_response"
 AXES_VERBOSE = False
 # Behind nginx or a load balancer the client address is in X-Forwarded-For; trust it only
 # when told how many proxies stand in front (otherwise anyone could forge the header).
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
@@ -206,33 +229,33 @@ CONTENT_SECURITY_POLICY = {
 # --- Database outage -------------------------------------------------------------------
 # Seconds a client is told to wait (Retry-After) on the 503 page shown while the
 # database is unreachable (portal/errors.py).
-DATABASE_RETRY_AFTER = int(os.environ.get("DJANGO_DB_RETRY_AFTER", "30"))
+DATABASE_RETRY_AFTER = int(env_str("DJANGO_DB_RETRY_AFTER", "30"))
 
 # E-mail: console in development, SMTP (from the environment) in production.
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env_str(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
+EMAIL_TIMEOUT = int(env_str("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Absolute address of the portal, used in e-mails ("open the report: …").
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Revert is done by our own admin code (object-scoped, workflow-safe); see reports/admin.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Back-office sessions end after a working day of inactivity.
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = int(env_str("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -247,7 +270,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = int(env_str("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
     SECURE_REFERRER_POLICY = "same-origin"
@@ -256,7 +279,7 @@ if not DEBUG:
 
 # Logs go to stdout, one JSON object per line (DJANGO_LOG_FORMAT=plain for humans);
 # the container runtime or journald collects them.
-LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -271,7 +294,7 @@ LOGGING = {
             "formatter": LOG_FORMAT if LOG_FORMAT in ("plain", "json") else "json",
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # One line per request comes from portal.request; Django's own would repeat 4xx lines.
         "django.request": {"level": "ERROR"},

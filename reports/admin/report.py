@@ -16,7 +16,7 @@ from . import views
 from .upload import upload_summary_view, upload_view
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})
-POSITION = forms.NumberInput(attrs={"style": "width:4em", "min": 0})
+POSITION = forms.NumberInput(attrs={"class": "narrow-number", "min": 0})
 
 
 def status_badge(status: str, label) -> str:
@@ -74,7 +74,7 @@ class TaskInline(ItemInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "year":
-            kwargs["widget"] = forms.NumberInput(attrs={"style": "width:5em"})
+            kwargs["widget"] = forms.NumberInput(attrs={"class": "year-number"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
