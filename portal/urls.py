@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from reports.public.sitemaps import SITEMAPS
 
 from .health import healthz, readyz
+from .language import switch_language
 
 
 def robots_txt(request):
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("reports.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("language/", switch_language, name="switch_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),

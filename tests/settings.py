@@ -20,3 +20,6 @@ CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests create data inside rolled-back transactions (no on_commit, so no new cache
+# generation); the page cache is switched on only by its own tests.
+PUBLIC_PAGE_CACHE = False

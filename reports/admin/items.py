@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..public.cache import published_content_changed
 from .. import permissions, search
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
@@ -114,12 +115,14 @@ class ItemAdmin(ScopedHistoryAdmin):
         obj._history_user = request.user
         obj.save()
         transaction.on_commit(lambda pk=obj.report_id: search.index_report(pk), robust=True)
+        published_content_changed()
 
     def delete_model(self, request, obj):
         Report.objects.filter(pk=obj.report_id).update(version=F("version") + 1)
         obj._history_user = request.user
         super().delete_model(request, obj)
         transaction.on_commit(lambda pk=obj.report_id: search.index_report(pk), robust=True)
+        published_content_changed()
 
 
 @admin.register(Achievement)

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from ..public.cache import published_content_changed
 from .. import permissions, search
 from ..models import Municipality
 from .history import ScopedHistoryAdmin
@@ -25,8 +26,17 @@ class MunicipalityAdmin(ScopedHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        published_content_changed()  # names and websites show on public pages
         if change:  # the name is searchable: re-index its published reports once saved
             transaction.on_commit(lambda pk=obj.pk: search.index_municipality(pk), robust=True)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        published_content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        published_content_changed()
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(report_count=Count("reports"))

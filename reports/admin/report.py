@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..public.cache import published_content_changed
 from .. import permissions, search, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
@@ -201,6 +202,7 @@ class ReportAdmin(ScopedHistoryAdmin):
         report = form.instance
         if report.status == Status.PUBLISHED:  # an edit of a published report: re-index it once saved
             transaction.on_commit(lambda pk=report.pk: search.index_report(pk), robust=True)
+            published_content_changed()
 
     def delete_model(self, request, obj):
         obj._history_user = request.user

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from ..public.cache import public_page
 from . import views
 
 app_name = "api"
@@ -10,7 +11,10 @@ router = SimpleRouter()
 router.register("reports", views.ReportViewSet, basename="report")
 
 urlpatterns = [
-    path("", views.docs, name="docs"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", public_page(views.docs), name="docs"),
+    path("schema/", public_page(SpectacularAPIView.as_view()), name="schema"),
     *router.urls,
 ]
+# The list and detail views the router built: anonymous reads, cached by generation.
+for pattern in router.urls:
+    public_page(pattern.callback)

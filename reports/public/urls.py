@@ -1,17 +1,18 @@
 from django.urls import path
 
 from . import exports, feeds, views
+from .cache import public_page
 
 app_name = "public"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("reports/", views.report_list, name="report_list"),
+    path("", public_page(views.home), name="home"),
+    path("reports/", public_page(views.report_list), name="report_list"),
     path("reports/export.csv", exports.export_csv, name="export_csv"),
     path("reports/export.json", exports.export_json, name="export_json"),
-    path("reports/<slug:slug>/<int:year>/", views.report_detail, name="report_detail"),
-    path("municipalities/", views.municipality_list, name="municipality_list"),
-    path("municipalities/<slug:slug>/", views.municipality_detail, name="municipality_detail"),
-    path("search/", views.search, name="search"),
-    path("feed/", feeds.LatestReportsFeed(), name="feed"),
+    path("reports/<slug:slug>/<int:year>/", public_page(views.report_detail), name="report_detail"),
+    path("municipalities/", public_page(views.municipality_list), name="municipality_list"),
+    path("municipalities/<slug:slug>/", public_page(views.municipality_detail), name="municipality_detail"),
+    path("search/", public_page(views.search), name="search"),
+    path("feed/", public_page(feeds.LatestReportsFeed()), name="feed"),
 ]

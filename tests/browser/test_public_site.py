@@ -367,7 +367,7 @@ def test_municipality_page_shows_timeline_and_plans(page, seeds):
 def test_switch_to_english_and_back(page, seeds):
     page.goto("/reports/sayanogorsk/2025/")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    page.get_by_role("banner").get_by_role("button", name="English").click()
+    page.get_by_role("banner").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/reports/sayanogorsk/2025/$"))  # the same page
     expect(main_nav(page)).to_have_count(0)  # the menu is now named in English

@@ -106,21 +106,22 @@ def test_home_and_report_list_are_russian_by_default(client, published):
 def test_every_public_page_has_the_language_switch(client, published):
     for path in ("/", "/reports/", published.get_absolute_url(), "/municipalities/", "/search/?q=форум"):
         html = text_of(client.get(path))
-        form = re.search(r'<form class="lang-form" action="/i18n/setlang/" method="post">(.*?)</form>', html, re.S)
-        assert form, path
-        assert 'name="csrfmiddlewaretoken"' in form.group(1)
-        assert 'name="language" value="en"' in form.group(1)
+        switch = re.search(r'<nav class="lang-form"[^>]*>(.*?)</nav>', html, re.S)
+        assert switch, path
+        # A plain link: no CSRF token in public pages (they are cached for everyone).
+        assert "csrfmiddlewaretoken" not in html
+        assert re.search(r'href="/language/\?language=en&amp;next=/[^"]*"', switch.group(1))
 
 
 # --- Switching to English ---------------------------------------------------------------------
 
 
 def test_language_switch_form_turns_the_site_english(published):
-    # The real form, with CSRF enforced as in a browser.
+    # The real link, with CSRF enforced as in a browser (the link needs none).
     client = Client(enforce_csrf_checks=True)
     html = text_of(client.get("/reports/"))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/reports/", "csrfmiddlewaretoken": token})
+    link = re.search(r'href="(/language/\?language=en[^"]*)"', html).group(1).replace("&amp;", "&")
+    response = client.get(link)
     assert response.status_code == 302 and response["Location"] == "/reports/"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
@@ -140,7 +141,7 @@ def test_language_switch_form_turns_the_site_english(published):
     for phrase in ("Отчёты городов", "Найден", "Скачать CSV", "Все регионы", "Вход для редакторов"):
         assert phrase not in reports
     # The switch now offers the way back.
-    assert 'name="language" value="ru"' in reports and 'name="language" value="en"' not in reports
+    assert "/language/?language=ru" in reports and "/language/?language=en" not in reports
 
     home = text_of(client.get("/"))
     assert html_lang(home) == "en"
@@ -161,9 +162,19 @@ def test_language_switch_form_turns_the_site_english(published):
     assert "Guidance materials, experience of other cities" in detail  # a choice label (ProposalKind)
 
     # And back to Russian.
-    token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    client.post("/i18n/setlang/", {"language": "ru", "next": "/", "csrfmiddlewaretoken": token})
+    client.get("/language/?language=ru&next=/")
     assert html_lang(text_of(client.get("/"))) == "ru"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_language_link_never_redirects_off_site(client, target):
+    response = client.get("/language/", {"language": "en", "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_language_link_ignores_unknown_languages(client):
+    response = client.get("/language/", {"language": "xx", "next": "/reports/"})
+    assert response.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
 def test_setlang_with_the_default_test_client(client, published):
@@ -216,7 +227,7 @@ def test_admin_login_in_english_is_djangos_own_english(client):
 # Cyrillic that may stay on an English page, and why.
 ALLOWED_CYRILLIC = [
     # The language switch names Russian in Russian (as every multilingual site does).
-    re.compile(r'<button[^>]*lang="ru"[^>]*>Русский</button>'),
+    re.compile(r'<a [^>]*lang="ru"[^>]*>Русский</a>'),
     # Search examples are Russian words on purpose: the reports are written in Russian.
     re.compile(r'placeholder="[^"]*"'),
     re.compile(r"“пандемия” also finds “пандемии”|“ё”"),

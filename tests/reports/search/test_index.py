@@ -43,7 +43,7 @@ def test_nothing_is_indexed_before_the_commit(build, moderator, django_capture_o
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         workflow.publish(report, moderator)
         assert found(WORD) == []
-    assert len(callbacks) == 2  # the e-mail and the index
+    assert len(callbacks) == 3  # the e-mail, the index and the page cache generation
     for callback in callbacks:
         callback()
     assert found(WORD) == [report]

@@ -1,0 +1,157 @@
+"""Whole-page cache for the public site and the open data API, never stale.
+
+Every cached page is stored under the current *generation* of published content.
+Anything that changes what the public can see (publish, withdraw, an edit of a
+published report or of a municipality, an import, a restore) calls
+`published_content_changed()` after its transaction commits; that starts a new
+generation, so every page is rendered afresh on its next visit. Publications are
+rare (a few a day) and reading is most of the traffic, so one global generation is
+both simple and correct: no page can be forgotten by a finer-grained rule.
+
+The generation lives in the cache itself. With several processes or containers the
+cache must be shared (Redis, DJANGO_CACHE_URL); with the per-process memory cache the
+portal must run as a single process (development, tests).
+
+Only anonymous GET/HEAD requests are served from the cache (no session cookie: the
+public pages show nothing personal, and the back office is never cached). Responses
+carry an ETag and Last-Modified, so browsers and proxies revalidate with a cheap 304.
+If the cache is down, pages are simply rendered every time.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger("reports.public.cache")
+
+GENERATION_KEY = "public:generation"
+# Bounds the life of a page even if an invalidation were ever missed.
+PAGE_TIMEOUT = 24 * 3600
+# Headers that belong to one response only.
+_NOT_STORED = {"set-cookie", "date", "content-security-policy"}
+
+
+def public_page(view):
+    """Mark a view whose anonymous GET responses may be cached by generation."""
+    view.public_page_cache = True
+    return view
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY)
+    return int(generation)
+
+
+def published_content_changed() -> None:
+    """Start a new generation once the current transaction commits."""
+    transaction.on_commit(_new_generation, robust=True)
+
+
+def _new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+    except Exception:  # noqa: BLE001 - a cache outage must not break publishing
+        logger.exception("could not start a new public page generation")
+
+
+def _variant(request) -> str:
+    # The API negotiates JSON or the browsable HTML page from Accept/?format=.
+    accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
+    raw = "\n".join((request.get_host(), request.get_full_path(), request.LANGUAGE_CODE, accept))
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def _cacheable_view(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page_cache", False)
+
+
+class PublicPageCacheMiddleware:
+    """Goes right after LocaleMiddleware (the language is part of the key)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            not settings.PUBLIC_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or not _cacheable_view(request)
+        ):
+            return self.get_response(request)
+        try:
+            generation = _generation()
+            key = f"page:{generation}:{_variant(request)}"
+            stored = cache.get(key)
+        except Exception:  # noqa: BLE001 - cache down: render as if there were no cache
+            logger.warning("page cache unavailable", exc_info=True)
+            return self.get_response(request)
+        if stored is not None:
+            response = self._rebuild(stored)
+            response["X-Page-Cache"] = "hit"
+        else:
+            response = self.get_response(request)
+            if self._storable(response):
+                self._finish(response, generation)
+                try:
+                    cache.set(key, self._freeze(response), PAGE_TIMEOUT)
+                except Exception:  # noqa: BLE001
+                    logger.warning("page cache unavailable", exc_info=True)
+            response["X-Page-Cache"] = "miss"
+        if response.status_code == 200 and response.has_header("ETag"):
+            return get_conditional_response(
+                request, etag=response["ETag"], last_modified=_parse_generation(response), response=response
+            )
+        return response
+
+    @staticmethod
+    def _storable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def _finish(response, generation: int) -> None:
+        response["ETag"] = '"%s"' % hashlib.sha1(response.content).hexdigest()[:24]
+        response["Last-Modified"] = http_date(generation // 1_000_000_000)
+        # Revalidate every time (cheap with the ETag): a publication shows at once.
+        response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+
+    @staticmethod
+    def _freeze(response) -> tuple:
+        headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
+        return (response.content, headers)
+
+    @staticmethod
+    def _rebuild(stored) -> HttpResponse:
+        content, headers = stored
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+
+def _parse_generation(response):
+    from django.utils.http import parse_http_date_safe
+
+    return parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
