@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run serve install migrate demo test test-sqlite test-postgres check clean
+.PHONY: run serve install migrate demo test test-sqlite test-postgres check clean backup restore bench loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,45 @@ check: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Backup and restore of the portal's data (accounts with password hashes and roles,
+# municipalities, reports, items, events, all history) against the same database as
+# `make serve` (DATABASE_URL, else the local PostgreSQL database "portal"):
+#   make backup                     -> backups/portal-YYYYmmdd-HHMMSS.json.gz (OUTPUT=path to choose)
+#   make restore FILE=backups/….json.gz   into a new database (migrated first); REPLACE=1 wipes
+#                                   the current portal data first (asks to confirm; YES=1 does not)
+# For very large installations pg_dump -Fc / pg_restore is faster (see README).
+# The commands sign nothing, so without DJANGO_SECRET_KEY or .secret_key any key will do.
+BACKUP_ENV = DATABASE_URL=$(SERVE_DB) \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat .secret_key 2>/dev/null || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))")} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
+
+backup: install
+	$(BACKUP_ENV) $(PY) manage.py backup_portal $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "Укажите файл копии: make restore FILE=backups/portal-….json.gz" >&2; exit 2; }
+	$(BACKUP_ENV) $(PY) manage.py migrate --noinput
+	$(BACKUP_ENV) $(PY) manage.py restore_portal "$(FILE)" $(if $(REPLACE),--replace) $(if $(YES),--yes)
+
+# Benchmark and load tests (docs/performance.md): gunicorn with the production settings on a
+# loopback port against PostgreSQL, wrk (Debian package `wrk`) as the load generator.
+#   make bench                       all public pages vs a trivial 20 KB view -> docs/bench-<N>.md
+#   make bench BENCH_REPORTS=350000  the same at 350 000 reports (generation takes tens of minutes)
+#   make loadtest                    60 s at 64 connections on report and search pages, then a
+#                                    worker killed mid-load (exit status 1 if any check fails)
+# The database BENCH_DB is created and migrated if needed and refilled by generate_demo_data
+# (BENCH_REPORTS reports = BENCH_REPORTS / BENCH_YEARS municipalities × BENCH_YEARS years)
+# when it holds a different number of reports. Redis database 15 is flushed (BENCH_CACHE_URL).
+# More options: BENCH_ARGS="--duration 30 --connections 32", LOADTEST_ARGS="--duration 30";
+# see `$(PY) scripts/bench.py --help`.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_REPORTS ?= 40000
+BENCH_YEARS ?= 20
+BENCH_DATA = --database-url "$(BENCH_DB)" --ensure-reports $(BENCH_REPORTS) --years $(BENCH_YEARS)
+
+bench: install
+	$(PY) scripts/bench.py $(BENCH_DATA) $(BENCH_ARGS)
+
+loadtest: install
+	$(PY) scripts/loadtest.py $(BENCH_DATA) $(LOADTEST_ARGS)
