@@ -34,6 +34,14 @@ class Municipality(models.Model):
         help_text=_("Например «Республика Хакасия» или «Красноярский край»."),
     )
     website = models.URLField(_("официальный сайт"), blank=True)
+    # Set only by `manage.py generate_demo_data` (reports/demo/); never shown publicly.
+    is_generated = models.BooleanField(
+        _("сгенерирован"),
+        default=False,
+        db_default=False,  # raw INSERTs (scripts, tests) need not name the column
+        editable=False,
+        help_text=_("Создан командой generate_demo_data для нагрузочных испытаний, а не настоящий."),
+    )
 
     history = HistoricalRecords(verbose_name=_("история: муниципалитет"), verbose_name_plural=_("история: муниципалитеты"))
 
@@ -162,6 +170,14 @@ class Report(models.Model):
         editable=False,
         related_name="+",
         verbose_name=_("кем опубликован"),
+    )
+    # Set only by `manage.py generate_demo_data` (reports/demo/); never shown publicly.
+    is_generated = models.BooleanField(
+        _("сгенерирован"),
+        default=False,
+        db_default=False,  # raw INSERTs (scripts, tests) need not name the column
+        editable=False,
+        help_text=_("Создан командой generate_demo_data для нагрузочных испытаний, а не настоящий."),
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("история: отчёт"), verbose_name_plural=_("история: отчёты"))
