@@ -145,6 +145,9 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
 
+# `make bench` only: serves the trivial yardstick view at /bench/trivial (portal/bench.py).
+BENCH_ENABLED = env_bool("DJANGO_BENCH", False)
+
 # Whole public pages cached per generation of published content (reports/public/cache.py).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", True)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
@@ -33,6 +34,11 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("", include("reports.public.urls")),
 ]
+
+if settings.BENCH_ENABLED:  # the benchmark's yardstick, never in a normal deployment
+    from .bench import trivial
+
+    urlpatterns.insert(0, path("bench/trivial", trivial, name="bench_trivial"))
 
 # A database outage is answered with a 503 page, every other failure with 500.html.
 handler500 = "portal.errors.server_error"
