@@ -23,13 +23,16 @@ timeout = int(env("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(env("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(env("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so a slow leak cannot grow forever.
-max_requests = int(env("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(env("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# The jitter is half the limit: evenly loaded workers would otherwise all restart within
+# the same second and leave nobody to answer (seen in `make bench`).
+max_requests = int(env("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = int(env("GUNICORN_MAX_REQUESTS_JITTER", "5000"))
 # Limits on what a client may send before Django even sees it.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-accesslog = "-"
+# One JSON line per request on stdout; GUNICORN_ACCESS_LOG=0 turns it off (make bench does).
+accesslog = None if env("GUNICORN_ACCESS_LOG", "1").lower() in ("0", "false", "no", "off") else "-"
 errorlog = "-"
 loglevel = env("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '{"remote":"%(h)s","request":"%(r)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s,"agent":"%(a)s"}'

@@ -46,6 +46,9 @@ def report_list(request):
     )
 
 
+SAME_YEAR_LINKS = 12
+
+
 def report_detail(request, slug, year):
     from .. import search as search_engine
 
@@ -64,8 +67,12 @@ def report_detail(request, slug, year):
         "sections": sections,
         "query": query,
         "other_years": list(siblings.filter(municipality=report.municipality).exclude(pk=report.pk).order_by("-year")),
+        # Neighbours from the same region, a dozen at most: with every municipality of the
+        # country on the portal a full list would be thousands of links on every report.
         "same_year": list(
-            siblings.filter(year=report.year).exclude(pk=report.pk).order_by("municipality__name")
+            siblings.filter(year=report.year, municipality__region=report.municipality.region)
+            .exclude(pk=report.pk)
+            .order_by("municipality__name")[:SAME_YEAR_LINKS]
         ),
     }
     return render(request, "public/report_detail.html", context)
