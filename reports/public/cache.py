@@ -53,6 +53,24 @@ def _generation() -> int:
     return int(generation)
 
 
+def per_generation(name: str, compute):
+    """compute() once per generation of published content (for facts every page shows,
+    such as the years and regions of the filter form); computed directly if the cache
+    is down or page caching is off."""
+    if not settings.PUBLIC_PAGE_CACHE:
+        return compute()
+    try:
+        key = f"{name}:{_generation()}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, PAGE_TIMEOUT)
+        return value
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable", exc_info=True)
+        return compute()
+
+
 def published_content_changed() -> None:
     """Start a new generation once the current transaction commits."""
     transaction.on_commit(_new_generation, robust=True)

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Municipality, Problem, Proposal, Report, Task
+from .cache import per_generation
 
 SECTION_CHOICES = [
     ("proposals", _("есть запросы к Ассоциации")),
@@ -27,16 +28,24 @@ SORT_FIELDS = {
 
 
 def published_years():
-    return list(Report.objects.published().order_by("-year").values_list("year", flat=True).distinct())
+    # DISTINCT over every published report: a whole-table read at national scale, so it
+    # is kept per generation of published content (it changes only when that does).
+    return per_generation(
+        "facet:years",
+        lambda: list(Report.objects.published().order_by("-year").values_list("year", flat=True).distinct()),
+    )
 
 
 def published_regions():
-    return list(
-        Municipality.objects.filter(reports__status="published")
-        .exclude(region="")
-        .order_by("region")
-        .values_list("region", flat=True)
-        .distinct()
+    return per_generation(
+        "facet:regions",
+        lambda: list(
+            Municipality.objects.filter(reports__status="published")
+            .exclude(region="")
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        ),
     )
 
 

@@ -55,6 +55,10 @@ def server_via_proxy(pg, proxy, static_root, tmp_path):
         static_root,
         DJANGO_DB_CONNECT_TIMEOUT=CONNECT_TIMEOUT,
         GUNICORN_TIMEOUT=30,
+        # Every request must reach the database here; with the page cache on, pages
+        # visited before the outage keep being served from it (which is fine, but not
+        # what this test is about).
+        DJANGO_PUBLIC_PAGE_CACHE=0,
     )
     server = GunicornServer(env, workers=1, log_path=tmp_path / "gunicorn.log")
     yield server

@@ -189,3 +189,17 @@ def test_municipality_added_shows_in_the_list(anon, login, published, django_cap
         )
     assert Municipality.objects.filter(slug="novograd").exists()
     assert get(anon, "/municipalities/")["X-Page-Cache"] == "miss"
+
+
+def test_filter_facets_are_computed_once_per_generation(published, make_report, moderator, kogalym,
+                                                      django_assert_num_queries, django_capture_on_commit_callbacks):
+    from reports.public.filters import published_regions, published_years
+
+    assert published_years() == [2024]
+    regions = published_regions()
+    with django_assert_num_queries(0):
+        assert published_years() == [2024] and published_regions() == regions
+    report = make_report(Status.SUBMITTED, municipality=kogalym, year=2023, city=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(report, moderator)
+    assert published_years() == [2024, 2023]
