@@ -24,7 +24,8 @@ from django.db import connection, transaction
 from ..directory import DEFAULT_CSV
 from ..models import ITEM_MODELS, Achievement, Municipality, Problem, Proposal, Report, ReportEvent, Task
 from ..search import text as search_text
-from ..search.models import SearchDocument, Section
+from ..search.index import refresh_terms
+from ..search.models import ReportTerms, SearchDocument, Section
 from ..status import Status
 from . import generator
 
@@ -93,7 +94,7 @@ def clear_generated() -> tuple[int, int]:
         f"AND NOT EXISTS (SELECT 1 FROM {report_table} r WHERE r.municipality_id = m.id)"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (SearchDocument, ReportEvent, *ITEM_MODELS):
+        for model in (ReportTerms, SearchDocument, ReportEvent, *ITEM_MODELS):
             cursor.execute(f"DELETE FROM {qn(model._meta.db_table)} WHERE report_id IN ({generated_reports})", [True])
         cursor.execute(f"DELETE FROM {report_table} WHERE is_generated = %s", [True])
         deleted_reports = cursor.rowcount
@@ -316,6 +317,7 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
             batch_size,
         )
         _insert_documents(docs, batch_size)
+        refresh_terms(sorted({doc[0] for doc in docs}))
     counts.municipalities = len(municipalities)
     counts.reports = len(rows)
     counts.published = counts.events = len(events)
@@ -329,7 +331,7 @@ def analyze() -> None:
     if not _postgres():
         return
     with connection.cursor() as cursor:
-        for model in (Municipality, Report, ReportEvent, SearchDocument, *ITEM_MODELS):
+        for model in (Municipality, Report, ReportEvent, SearchDocument, ReportTerms, *ITEM_MODELS):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

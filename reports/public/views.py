@@ -109,15 +109,22 @@ def municipality_detail(request, slug):
 
 
 class _RankedHits:
-    """A sequence of search hits for the Paginator that ranks only as far as the page shown."""
+    """A sequence of search hits for the Paginator that ranks only as far as the page shown.
+
+    Its length is what can be paged through: the ranked candidates (search.CANDIDATES, the
+    newest matching reports); `more` says that more reports match than that."""
 
     def __init__(self, engine, query):
         self.engine, self.query = engine, query
         self._total = None
+        self.more = False
 
     def __len__(self):
         if self._total is None:
-            self._total = self.engine.matching_report_ids(self.query).count()
+            cap = self.engine.CANDIDATES
+            found = self.engine.count(self.query, cap=cap)
+            self.more = found > cap
+            self._total = min(found, cap)
         return self._total
 
     count = __len__
@@ -140,6 +147,7 @@ def search(request):
             "page": page,
             "hits": list(page.object_list),
             "total": page.paginator.count,
+            "more": getattr(hits, "more", False),
             "query_string": urlencode({"q": query}),
         },
     )

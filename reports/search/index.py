@@ -13,7 +13,7 @@ from django.db.models import Value
 from ..models import ITEM_MODELS, Report
 from ..status import Status
 from . import text as search_text
-from .models import SearchDocument, Section
+from .models import ReportTerms, SearchDocument, Section
 
 # Item model → section key (the reverse accessor on Report: "achievements", …).
 ITEM_SECTIONS = [(model, model._meta.get_field("report").remote_field.related_name) for model in ITEM_MODELS]
@@ -53,6 +53,42 @@ def _documents(report_ids) -> list[SearchDocument]:
     return [doc for doc in docs if doc is not None]
 
 
+# The union of the lexemes of a report's documents, without positions (matching needs none).
+TERMS_SQL = """
+INSERT INTO {terms} (report_id, year, stems, vector)
+SELECT d.report_id, r.year, '', array_to_tsvector(array_agg(DISTINCT u.lexeme))
+FROM {docs} d
+JOIN {reports} r ON r.id = d.report_id
+CROSS JOIN LATERAL unnest(tsvector_to_array(d.vector)) AS u(lexeme)
+WHERE d.report_id = ANY(%s)
+GROUP BY d.report_id, r.year
+"""
+
+
+def refresh_terms(report_ids) -> None:
+    """Rebuild the ReportTerms rows of these reports from their documents (same transaction)."""
+    report_ids = list(report_ids)
+    if not report_ids:
+        return
+    ReportTerms.objects.filter(report_id__in=report_ids).delete()
+    if connection.vendor == "postgresql":
+        tables = {
+            "terms": ReportTerms._meta.db_table,
+            "docs": SearchDocument._meta.db_table,
+            "reports": Report._meta.db_table,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(TERMS_SQL.format(**tables), [report_ids])
+        return
+    stems, years = {}, dict(Report.objects.filter(pk__in=report_ids).values_list("pk", "year"))
+    for report_id, text in SearchDocument.objects.filter(report_id__in=report_ids).values_list("report_id", "stems"):
+        stems.setdefault(report_id, set()).update(text.split())
+    ReportTerms.objects.bulk_create(
+        [ReportTerms(report_id=pk, year=years[pk], stems=f" {' '.join(sorted(words))} ") for pk, words in stems.items()],
+        batch_size=BATCH,
+    )
+
+
 def index_report(report_id: int) -> None:
     """(Re)build the documents of one report: its current texts if published, none otherwise."""
     with transaction.atomic():
@@ -65,6 +101,7 @@ def index_report(report_id: int) -> None:
         SearchDocument.objects.filter(report_id=report_id).delete()
         if published:
             SearchDocument.objects.bulk_create(_documents(published), batch_size=BATCH)
+        refresh_terms([report_id])
 
 
 def index_municipality(municipality_id: int) -> int:
@@ -80,6 +117,7 @@ def index_municipality(municipality_id: int) -> int:
 def rebuild_index() -> int:
     """Rebuild the documents of every published report, in batches; returns the number of documents."""
     SearchDocument.objects.exclude(report__status=Status.PUBLISHED).delete()
+    ReportTerms.objects.exclude(report__status=Status.PUBLISHED).delete()
     ids = iter(Report.objects.published().order_by("pk").values_list("pk", flat=True))
     total = 0
     while batch := list(islice(ids, BATCH)):
@@ -92,5 +130,6 @@ def rebuild_index() -> int:
             )
             SearchDocument.objects.filter(report_id__in=batch).delete()
             docs = SearchDocument.objects.bulk_create(_documents(locked), batch_size=BATCH)
+            refresh_terms(batch)
             total += len(docs)
     return total

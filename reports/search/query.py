@@ -10,10 +10,15 @@ Semantics (the same on PostgreSQL and SQLite):
   over its documents; ties: newer year first, then the municipality's name;
 * a hit shows the best document of the report: its section and a snippet.
 
-PostgreSQL finds documents with `vector @@ to_tsquery('russian', …)` through the GIN
-index and computes the score in SQL from the tsvector; SQLite matches
-`stems LIKE '% stem %'` and scores in Python. Two queries per search whatever the
-number of hits; one (lazy) query for matching_report_ids.
+Which reports match is answered by ReportTerms (one row per report, every word of it):
+PostgreSQL with `vector @@ to_tsquery(…) & …` through a GIN index, SQLite with
+`stems LIKE '% stem %'`. Ranking looks at the newest CANDIDATES matching reports only:
+a common word matches most of the 350,000 reports a national portal may hold, and scoring
+every one of them costs seconds; the newest thousand are read off the (year, id) index
+in order and stop early. Below that many matches (any real query on a real archive) the
+ranking is exact. Their documents are then scored — in SQL from the tsvector on
+PostgreSQL, in Python on SQLite. Two queries per search whatever the number of hits;
+one (lazy) query for matching_report_ids.
 """
 
 from collections import defaultdict
@@ -29,9 +34,11 @@ from ..models import Report
 from ..status import Status
 from . import marks
 from . import text as search_text
-from .models import SearchDocument, Section
+from .models import ReportTerms, SearchDocument, Section
 
 MUNICIPALITY_WEIGHT = 3
+# How many of the matching reports, newest first, a search ranks (see the module docstring).
+CANDIDATES = 1000
 SECTION_ORDER = {key: n for n, key in enumerate(Section.values)}
 
 
@@ -93,11 +100,23 @@ def _restrict(qs: QuerySet, field: str, reports) -> QuerySet:
     return qs.filter(**{f"{field}__in": [getattr(r, "pk", r) for r in reports]})
 
 
-def _having_all(qs: QuerySet, field: str, terms) -> QuerySet:
-    """`qs` where the report `field` has every term somewhere (its name or any item)."""
+def _all_terms_q(terms) -> Q:
+    """A ReportTerms row that has every term (in its municipality's name or any item)."""
+    if _postgres():
+        combined = _tsquery(terms[0])
+        for term in terms[1:]:
+            combined = combined & _tsquery(term)
+        return Q(vector=combined)
+    q = Q()
     for term in terms:
-        qs = qs.filter(**{f"{field}__in": SearchDocument.objects.filter(_term_q(term)).values("report_id")})
-    return qs
+        q &= _term_q(term)
+    return q
+
+
+def _matching(terms, reports) -> QuerySet:
+    """ReportTerms of the published reports (among `reports`) that have every term."""
+    rows = ReportTerms.objects.filter(_all_terms_q(terms), report__status=Status.PUBLISHED)
+    return _restrict(rows, "report_id", reports)
 
 
 def matching_report_ids(query: str, reports=None):
@@ -106,8 +125,18 @@ def matching_report_ids(query: str, reports=None):
     terms = search_text.query_terms(query)
     if not terms:
         return Report.objects.none().values_list("pk", flat=True)
-    matching = _having_all(_restrict(Report.objects.published(), "pk", reports), "pk", terms)
-    return matching.order_by().values_list("pk", flat=True)
+    return _matching(terms, reports).order_by().values_list("report_id", flat=True)
+
+
+def count(query: str, reports=None, cap: int | None = None) -> int:
+    """How many published reports match; stops counting past `cap` (returns cap + 1 then)."""
+    ids = matching_report_ids(query, reports)
+    return (ids[: cap + 1] if cap is not None else ids).count()
+
+
+def _candidates(terms, reports) -> QuerySet:
+    """The ids of the newest CANDIDATES matching reports (a subquery)."""
+    return _matching(terms, reports).order_by("-year", "-report_id").values("report_id")[:CANDIDATES]
 
 
 # --- ranking -------------------------------------------------------------------------------
@@ -172,11 +201,8 @@ def _best(docs, terms):
 
 
 def _ranked(terms, reports, limit) -> list[tuple[int, float]]:
-    """[(report id, score)], best first: one query."""
-    docs = SearchDocument.objects.filter(_any_term_q(terms), report__status=Status.PUBLISHED)
-    docs = _restrict(docs, "report_id", reports)
-    if len(terms) > 1:  # one term: the documents that have it are exactly those of matching reports
-        docs = _having_all(docs, "report_id", terms)
+    """[(report id, score)] of the candidates, best first: one query."""
+    docs = SearchDocument.objects.filter(_any_term_q(terms), report_id__in=_candidates(terms, reports))
     if _postgres():
         rows = (
             docs.values("report_id", "report__year", "report__municipality__name")

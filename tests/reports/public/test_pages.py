@@ -127,3 +127,15 @@ def test_csv_parses_back_with_cyrillic_and_is_safe_from_formulas(client, seeds):
     assert formula_cells and all(cell.startswith("'=") for cell in formula_cells)
     kinds = {row[4] for row in data if row[3] == "Предложения Ассоциации"}
     assert kinds == {"Методические материалы, опыт других городов", "Конференции и совещания: вопросы для обсуждения", "Обучение: темы курсов"}
+
+
+def test_search_page_says_when_more_reports_match_than_it_ranks(client, seeds, monkeypatch):
+    from reports import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    monkeypatch.setattr(search.query, "CANDIDATES", 2)
+    response = client.get("/search/", {"q": "тос"})  # four seed reports speak of ТОС
+    assert response.context["more"] is True
+    assert response.context["total"] == 2
+    assert "Найдено больше 2 отчётов" in text_of(response)
+    assert len(response.context["hits"]) == 2

@@ -289,3 +289,34 @@ def test_highlight_marks_hyphenated_parts_and_prefix():
     assert search.highlight("Ленинск-Кузнецкий и Когалыма", "ленинск-кузнецкий когалым") == (
         "<mark>Ленинск</mark>-<mark>Кузнецкий</mark> и <mark>Когалыма</mark>"
     )
+
+
+# --- many matches: the newest CANDIDATES are ranked ------------------------------------------
+
+
+def test_ranking_covers_the_newest_candidates_only(build, monkeypatch):
+    """With more matches than CANDIDATES, the newest matching reports are ranked; an older report
+    scoring higher does not displace them. count() stops past its cap."""
+    monkeypatch.setattr(search.query, "CANDIDATES", 2)
+    old_best = build("Абакан", 2015, achievements=["Форум, форум и ещё раз форум"])
+    newer = build("Бийск", 2020, achievements=["Форум ТОС"])
+    newest = build("Чита", 2023, achievements=["Прошёл форум"])
+    assert [hit.report for hit in search.search("форум")] == [newest, newer]
+    assert search.count("форум") == 3
+    assert search.count("форум", cap=2) == 3  # cap + 1: "more than 2"
+    assert search.count("форум", cap=5) == 3
+    monkeypatch.setattr(search.query, "CANDIDATES", 10)
+    assert [hit.report for hit in search.search("форум")] == [old_best, newest, newer]
+
+
+def test_report_terms_follow_the_documents(build, committed, moderator):
+    """One ReportTerms row per published report, gone when it is withdrawn."""
+    from reports import workflow
+    from reports.search.models import ReportTerms
+
+    report = build("Абакан", 2020, achievements=["Форум ТОС"])
+    assert list(ReportTerms.objects.values_list("report_id", "year")) == [(report.pk, 2020)]
+    with committed():
+        workflow.withdraw(Report.objects.get(pk=report.pk), moderator, comment="ошибка")
+    assert not ReportTerms.objects.exists()
+    assert search.search("форум") == []
