@@ -16,6 +16,11 @@ Only anonymous GET/HEAD requests are served from the cache (no session cookie: t
 public pages show nothing personal, and the back office is never cached). Responses
 carry an ETag and Last-Modified, so browsers and proxies revalidate with a cheap 304.
 If the cache is down, pages are simply rendered every time.
+
+A miss is rendered by one process only: the first takes a short lock in the cache and
+renders, the others asking for the same page meanwhile wait for its result (a news
+story linking a report, or a new generation, sends many requests for one page at once;
+rendering it in every worker at the same time is what overloads the database).
 """
 
 import hashlib
@@ -35,6 +40,11 @@ logger = logging.getLogger("reports.public.cache")
 GENERATION_KEY = "public:generation"
 # Bounds the life of a page even if an invalidation were ever missed.
 PAGE_TIMEOUT = 24 * 3600
+# A renderer holds the page's lock at most this long (a worker is killed after 30 s anyway).
+RENDER_LOCK_TIMEOUT = 30
+# How long others wait for the renderer before rendering themselves, and how often they look.
+RENDER_WAIT = 10.0
+POLL_FIRST, POLL_MAX = 0.01, 0.1
 # Headers that belong to one response only.
 _NOT_STORED = {"set-cookie", "date", "content-security-policy"}
 
@@ -119,23 +129,58 @@ class PublicPageCacheMiddleware:
         except Exception:  # noqa: BLE001 - cache down: render as if there were no cache
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
+        if stored is None:
+            stored = self._wait_for_renderer(key)
         if stored is not None:
             response = self._rebuild(stored)
             response["X-Page-Cache"] = "hit"
         else:
-            response = self.get_response(request)
-            if self._storable(response):
-                self._finish(response, generation)
-                try:
-                    cache.set(key, self._freeze(response), PAGE_TIMEOUT)
-                except Exception:  # noqa: BLE001
-                    logger.warning("page cache unavailable", exc_info=True)
+            try:
+                response = self.get_response(request)
+                if self._storable(response):
+                    self._finish(response, generation)
+                    try:
+                        cache.set(key, self._freeze(response), PAGE_TIMEOUT)
+                    except Exception:  # noqa: BLE001
+                        logger.warning("page cache unavailable", exc_info=True)
+            finally:
+                self._unlock(key)
             response["X-Page-Cache"] = "miss"
         if response.status_code == 200 and response.has_header("ETag"):
             return get_conditional_response(
                 request, etag=response["ETag"], last_modified=_parse_generation(response), response=response
             )
         return response
+
+    @staticmethod
+    def _wait_for_renderer(key: str):
+        """None when this request is to render the page (it then holds the lock), else the page
+        another process rendered meanwhile. Gives up waiting after RENDER_WAIT seconds, or at once
+        when the renderer finished without storing (a 404, say) — then renders it itself."""
+        lock = f"{key}:rendering"
+        try:
+            if cache.add(lock, 1, RENDER_LOCK_TIMEOUT):
+                return None
+            deadline, pause = time.monotonic() + RENDER_WAIT, POLL_FIRST
+            while time.monotonic() < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, POLL_MAX)
+                found = cache.get_many([key, lock])
+                if key in found:
+                    return found[key]
+                if lock not in found:
+                    return None
+            logger.warning("page render lock still held after %.0f s; rendering anyway", RENDER_WAIT)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+        return None
+
+    @staticmethod
+    def _unlock(key: str) -> None:
+        try:
+            cache.delete(f"{key}:rendering")
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
 
     @staticmethod
     def _storable(response) -> bool:

@@ -203,3 +203,94 @@ def test_filter_facets_are_computed_once_per_generation(published, make_report, 
     with django_capture_on_commit_callbacks(execute=True):
         workflow.publish(report, moderator)
     assert published_years() == [2024, 2023]
+
+
+# --- one render per miss ---------------------------------------------------------------------
+
+
+def _slow_render(monkeypatch, seconds, status=None):
+    """Count and slow down the rendering of public pages (as a big report on a busy database)."""
+    import time
+
+    from reports.public import views
+
+    calls = []
+    original = views.render
+
+    def render(*args, **kwargs):
+        calls.append(1)
+        time.sleep(seconds)
+        response = original(*args, **kwargs)
+        if status:
+            response.status_code = status
+        return response
+
+    monkeypatch.setattr(views, "render", render)
+    return calls
+
+
+def _together(url, n):
+    """n anonymous GETs of url started at once, each in its own thread; their responses."""
+    import threading
+
+    from django.db import connection
+
+    responses, barrier = [None] * n, threading.Barrier(n)
+
+    def fetch(i):
+        try:
+            barrier.wait()
+            responses[i] = Client().get(url)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return responses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_misses_render_the_page_once(published, monkeypatch):
+    calls = _slow_render(monkeypatch, 0.5)
+    responses = _together(published.get_absolute_url(), 4)
+    assert len(calls) == 1
+    assert [r.status_code for r in responses] == [200] * 4
+    assert sorted(r["X-Page-Cache"] for r in responses) == ["hit", "hit", "hit", "miss"]
+    assert len({r.content for r in responses}) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waiters_render_themselves_when_the_page_is_not_stored(published, monkeypatch):
+    """The renderer got an answer that is not cached (here: a 500): the others stop waiting at
+    once and render their own, they do not sit out RENDER_WAIT."""
+    import time
+
+    from reports.public import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "RENDER_WAIT", 20.0)
+    calls = _slow_render(monkeypatch, 0.3, status=500)
+    started = time.monotonic()
+    responses = _together(published.get_absolute_url(), 3)
+    assert time.monotonic() - started < 5
+    assert [r.status_code for r in responses] == [500] * 3
+    assert len(calls) == 3
+
+
+def test_a_lock_never_released_delays_but_does_not_block(anon, published, monkeypatch):
+    """A renderer that died holding the lock: the page is rendered after RENDER_WAIT anyway."""
+    from reports.public import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "RENDER_WAIT", 0.2)
+    real_add = cache.add
+    monkeypatch.setattr(cache, "add", lambda key, *a, **kw: False if key.endswith(":rendering") else real_add(key, *a, **kw))
+    response = get(anon, published.get_absolute_url())
+    assert response.status_code == 200 and response["X-Page-Cache"] == "miss"
+    assert get(anon, published.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_the_lock_is_released_after_a_render(anon, published):
+    get(anon, published.get_absolute_url())
+    assert not [key for key in cache._cache if ":rendering" in key]  # LocMemCache in the tests
