@@ -1,5 +1,7 @@
 """Filters of the public report list, shared by the list page, the CSV/JSON exports and the API."""
 
+import hashlib
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -49,6 +51,36 @@ def published_regions():
     )
 
 
+# Up to this many cities with published reports, the city select lists them all (the
+# Association's seventy fit); past it (every municipality of the country) only those of the
+# chosen region: a select of 17,500 options would weigh a megabyte on every list page.
+FULL_CITY_LIST = 300
+
+
+def published_municipality_count() -> int:
+    return per_generation(
+        "facet:municipality-count",
+        lambda: Municipality.objects.filter(reports__status="published").distinct().count(),
+    )
+
+
+def municipality_choices(region: str | None) -> list[tuple[str, str]]:
+    """(slug, name) of the cities with published reports: all of them, or those of `region`
+    when there are more than FULL_CITY_LIST (none without a region)."""
+    everything = published_municipality_count() <= FULL_CITY_LIST
+    if not everything and not region:
+        return []
+    name = "facet:cities" if everything else f"facet:cities:{hashlib.sha1(region.encode()).hexdigest()}"
+
+    def compute():
+        rows = Municipality.objects.filter(reports__status="published")
+        if not everything:
+            rows = rows.filter(region=region)
+        return list(rows.distinct().order_by("name").values_list("slug", "name"))
+
+    return per_generation(name, compute)
+
+
 class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Слова"), method="filter_q")
     year = django_filters.ChoiceFilter(label=_("Год"), choices=[], empty_label=_("Все годы"))
@@ -79,6 +111,31 @@ class ReportFilter(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = [(r, r) for r in published_regions()]
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            self._limit_city_choices(form.fields["municipality"])
+        return self._form
+
+    def _limit_city_choices(self, field):
+        """Render only the cities municipality_choices() gives (validation still accepts any
+        published city, so a link to ?municipality=… keeps working), plus the chosen one."""
+        data = self.data or {}
+        region = data.get("region") or None
+        if region not in published_regions():
+            region = None
+        choices = municipality_choices(region)
+        selected = data.get("municipality")
+        if selected and selected not in {slug for slug, _name in choices}:
+            extra = Municipality.objects.filter(slug=selected).values_list("slug", "name").first()
+            choices = [extra, *choices] if extra else choices
+        if published_municipality_count() > FULL_CITY_LIST and not region:
+            empty = _("Все города (выберите регион, чтобы выбрать город)")
+        else:
+            empty = field.empty_label
+        field.widget.choices = [("", empty), *choices]
 
     def filter_q(self, queryset, name, value):
         from .. import search

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from ..models import Municipality, Report
 from ..versions import SECTIONS
-from .filters import ReportFilter
+from .cache import per_generation
+from .filters import FULL_CITY_LIST, ReportFilter, published_municipality_count
 
 PAGE_SIZE = 20
 
@@ -78,13 +79,37 @@ def report_detail(request, slug, year):
     return render(request, "public/report_detail.html", context)
 
 
+def _region_counts():
+    """[{"region", "n"}]: how many cities with published reports each region has."""
+    return list(
+        Municipality.objects.filter(reports__status="published")
+        .values("region")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("region")
+    )
+
+
 def municipality_list(request):
+    """Every city with published reports, by region; past FULL_CITY_LIST cities, the regions
+    first and the cities of one region (?region=…) — not 17,500 links on one page."""
     municipalities = (
         Municipality.objects.annotate(n=Count("reports", filter=Q(reports__status="published")))
         .filter(n__gt=0)
         .order_by("region", "name")
     )
-    return render(request, "public/municipality_list.html", {"municipalities": municipalities})
+    context = {"regions": None, "region": None}
+    if published_municipality_count() > FULL_CITY_LIST:
+        regions = per_generation("facet:region-counts", _region_counts)
+        region = request.GET.get("region")
+        known = {r["region"] for r in regions}
+        context["regions"] = regions
+        if region in known:
+            context["region"] = region
+            municipalities = municipalities.filter(region=region)
+        else:
+            municipalities = municipalities.none()
+    context["municipalities"] = municipalities
+    return render(request, "public/municipality_list.html", context)
 
 
 def municipality_detail(request, slug):

@@ -139,3 +139,52 @@ def test_search_page_says_when_more_reports_match_than_it_ranks(client, seeds, m
     assert response.context["total"] == 2
     assert "Найдено больше 2 отчётов" in text_of(response)
     assert len(response.context["hits"]) == 2
+
+
+# --- a national directory: more cities than one page or one select should hold ---------------
+
+
+def _many_cities(monkeypatch, limit=2):
+    from reports.public import filters, views
+
+    monkeypatch.setattr(filters, "FULL_CITY_LIST", limit)
+    monkeypatch.setattr(views, "FULL_CITY_LIST", limit)
+
+
+def _city_options(response):
+    field = response.context["filter"].form["municipality"]
+    return [value for value, _label in field.field.widget.choices if value]
+
+
+def test_city_select_lists_every_city_while_there_are_few(client, seeds):
+    assert _city_options(client.get("/reports/")) == ["kogalym", "leninsk-kuznetskiy", "lesosibirsk", "sayanogorsk"]
+
+
+def test_city_select_lists_the_chosen_regions_cities_when_there_are_many(client, seeds, monkeypatch):
+    _many_cities(monkeypatch)
+    page = client.get("/reports/")
+    assert _city_options(page) == []
+    assert "выберите регион, чтобы выбрать город" in text_of(page)
+    assert _city_options(client.get("/reports/", {"region": "Красноярский край"})) == ["lesosibirsk"]
+    # A link with a city outside the list still filters, and the select shows that city.
+    page = client.get("/reports/", {"municipality": "sayanogorsk"})
+    assert _city_options(page) == ["sayanogorsk"]
+    assert {r.municipality.slug for r in page.context["reports"]} == {"sayanogorsk"}
+    assert 'value="sayanogorsk" selected' in text_of(page)
+    # An unknown region is ignored for the choices (and rejected by the filter as before).
+    assert _city_options(client.get("/reports/", {"region": "<script>"})) == []
+
+
+def test_municipality_list_is_by_region_when_there_are_many(client, seeds, monkeypatch):
+    full = text_of(client.get("/municipalities/"))
+    assert "Лесосибирск" in full and "Когалым" in full
+    _many_cities(monkeypatch)
+    index = client.get("/municipalities/")
+    html = text_of(index)
+    assert "Республика Хакасия" in html and "?region=" in html
+    assert "/municipalities/lesosibirsk/" not in html
+    assert list(index.context["municipalities"]) == []
+    region = client.get("/municipalities/", {"region": "Красноярский край"})
+    assert [m.slug for m in region.context["municipalities"]] == ["lesosibirsk"]
+    assert "/municipalities/lesosibirsk/" in text_of(region) and 'aria-current="page"' in text_of(region)
+    assert list(client.get("/municipalities/", {"region": "Нет такого"}).context["municipalities"]) == []
