@@ -48,7 +48,7 @@ def main():
         print(f"=== {name}: {url} → {response.status_code}, {len(ctx.captured_queries)} queries")
         for query in ctx.captured_queries:
             sql = query["sql"]
-            if not any(t in sql for t in ("reports_report", "reports_searchdocument")):
+            if not any(t in sql for t in ("reports_report", "reports_searchdocument", "reports_reportterms")):
                 continue
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)

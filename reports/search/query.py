@@ -14,7 +14,7 @@ Which reports match is answered by ReportTerms (one row per report, every word o
 PostgreSQL with `vector @@ to_tsquery(…) & …` through a GIN index, SQLite with
 `stems LIKE '% stem %'`. Ranking looks at the newest CANDIDATES matching reports only:
 a common word matches most of the 350,000 reports a national portal may hold, and scoring
-every one of them costs seconds; the newest thousand are read off the (year, id) index
+every one of them costs seconds; the newest 500 are read off the (year, id) index
 in order and stop early. Below that many matches (any real query on a real archive) the
 ranking is exact. Their documents are then scored — in SQL from the tsvector on
 PostgreSQL, in Python on SQLite. Two queries per search whatever the number of hits;
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, QuerySet, Sum
+from django.db.models import F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Collate
 from django.utils.safestring import SafeString
 
@@ -38,7 +38,7 @@ from .models import ReportTerms, SearchDocument, Section
 
 MUNICIPALITY_WEIGHT = 3
 # How many of the matching reports, newest first, a search ranks (see the module docstring).
-CANDIDATES = 1000
+CANDIDATES = 500
 SECTION_ORDER = {key: n for n, key in enumerate(Section.values)}
 
 
@@ -202,15 +202,25 @@ def _best(docs, terms):
 
 def _ranked(terms, reports, limit) -> list[tuple[int, float]]:
     """[(report id, score)] of the candidates, best first: one query."""
-    docs = SearchDocument.objects.filter(_any_term_q(terms), report_id__in=_candidates(terms, reports))
     if _postgres():
-        rows = (
-            docs.values("report_id", "report__year", "report__municipality__name")
+        docs = SearchDocument.objects.filter(_any_term_q(terms))
+        # Scored per candidate report in a correlated subquery: grouping the documents themselves
+        # would sort the rows with their tsvectors (megabytes, spilled to disk) before summing.
+        score = (
+            docs.filter(report_id=OuterRef("pk"))
+            .order_by()
+            .values("report_id")
             .annotate(score=Sum(_DocScore(terms)))
-            .order_by("-score", "-report__year", Collate("report__municipality__name", "C"), "report_id")
-            .values_list("report_id", "score")
+            .values("score")
+        )
+        rows = (
+            Report.objects.filter(pk__in=_candidates(terms, reports))
+            .annotate(score=Subquery(score, output_field=FloatField()))
+            .order_by("-score", "-year", Collate("municipality__name", "C"), "pk")
+            .values_list("pk", "score")
         )
         return list(rows[:limit] if limit is not None else rows)
+    docs = SearchDocument.objects.filter(_any_term_q(terms), report_id__in=_candidates(terms, reports))
     scores, keys = defaultdict(float), {}
     fields = ("report_id", "section", "stems", "report__year", "report__municipality__name")
     for report_id, section, stems, year, name in docs.values_list(*fields):
