@@ -38,11 +38,17 @@ def published_years():
     )
 
 
+def with_published_reports():
+    """Municipalities that have a published report: a semi-join (one index probe per city), not a
+    join of every published report followed by DISTINCT."""
+    return Municipality.objects.filter(Exists(Report.objects.published().filter(municipality=OuterRef("pk"))))
+
+
 def published_regions():
     return per_generation(
         "facet:regions",
         lambda: list(
-            Municipality.objects.filter(reports__status="published")
+            with_published_reports()
             .exclude(region="")
             .order_by("region")
             .values_list("region", flat=True)
@@ -60,7 +66,7 @@ FULL_CITY_LIST = 300
 def published_municipality_count() -> int:
     return per_generation(
         "facet:municipality-count",
-        lambda: Municipality.objects.filter(reports__status="published").distinct().count(),
+        lambda: with_published_reports().count(),
     )
 
 
@@ -73,10 +79,10 @@ def municipality_choices(region: str | None) -> list[tuple[str, str]]:
     name = "facet:cities" if everything else f"facet:cities:{hashlib.sha1(region.encode()).hexdigest()}"
 
     def compute():
-        rows = Municipality.objects.filter(reports__status="published")
+        rows = with_published_reports()
         if not everything:
             rows = rows.filter(region=region)
-        return list(rows.distinct().order_by("name").values_list("slug", "name"))
+        return list(rows.order_by("name").values_list("slug", "name"))
 
     return per_generation(name, compute)
 
@@ -91,7 +97,7 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Город"),
         field_name="municipality",
         to_field_name="slug",
-        queryset=Municipality.objects.filter(reports__status="published").distinct().order_by("name"),
+        queryset=with_published_reports().order_by("name"),
         empty_label=_("Все города"),
     )
     has = django_filters.ChoiceFilter(

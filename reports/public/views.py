@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..models import Municipality, Report
 from ..versions import SECTIONS
 from .cache import per_generation
-from .filters import FULL_CITY_LIST, ReportFilter, published_municipality_count
+from .filters import FULL_CITY_LIST, ReportFilter, published_municipality_count, with_published_reports
 
 PAGE_SIZE = 20
 
@@ -81,12 +81,7 @@ def report_detail(request, slug, year):
 
 def _region_counts():
     """[{"region", "n"}]: how many cities with published reports each region has."""
-    return list(
-        Municipality.objects.filter(reports__status="published")
-        .values("region")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("region")
-    )
+    return list(with_published_reports().values("region").annotate(n=Count("id")).order_by("region"))
 
 
 def municipality_list(request):
