@@ -96,23 +96,28 @@ class ReportQuerySet(models.QuerySet):
             .order_by("-year", "municipality__name")
         )
 
-    def for_detail(self):
-        """Published reports with every section prefetched in document order."""
+    @staticmethod
+    def section_prefetches():
+        """Prefetch lookups of every section, in document order."""
         from django.db.models import Prefetch
 
         def ordered(model):
             return model.objects.order_by("position", "id")
 
-        return (
-            self.published()
-            .select_related("municipality")
-            .prefetch_related(
-                Prefetch("achievements", queryset=ordered(Achievement)),
-                Prefetch("problems", queryset=ordered(Problem)),
-                Prefetch("tasks", queryset=ordered(Task)),
-                Prefetch("proposals", queryset=ordered(Proposal)),
-            )
-        )
+        return [
+            Prefetch("achievements", queryset=ordered(Achievement)),
+            Prefetch("problems", queryset=ordered(Problem)),
+            Prefetch("tasks", queryset=ordered(Task)),
+            Prefetch("proposals", queryset=ordered(Proposal)),
+        ]
+
+    def for_page(self):
+        """Published reports with their municipality (the report page; sections come with the body)."""
+        return self.published().select_related("municipality")
+
+    def for_detail(self):
+        """Published reports with every section prefetched in document order."""
+        return self.for_page().prefetch_related(*self.section_prefetches())
 
 
 class Report(models.Model):

@@ -57,7 +57,7 @@ local counter = 0
 local thread_count = 0
 local threads = {}
 -- per thread (globals, read by done() through thread:get): X-Page-Cache of the responses
-hits, misses = 0, 0
+hits, misses, body_hits, body_misses = 0, 0, 0, 0
 
 function setup(thread)
   thread_count = thread_count + 1
@@ -83,22 +83,26 @@ end
 function response(status, headers, body)
   local cached = headers["X-Page-Cache"] or headers["x-page-cache"]
   if cached == "hit" then hits = hits + 1 elseif cached then misses = misses + 1 end
+  local body = headers["X-Report-Body"] or headers["x-report-body"]
+  if body == "hit" then body_hits = body_hits + 1 elseif body then body_misses = body_misses + 1 end
 end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  local all_hits, all_misses = 0, 0
+  local all_hits, all_misses, all_body_hits, all_body_misses = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     all_hits = all_hits + (thread:get("hits") or 0)
     all_misses = all_misses + (thread:get("misses") or 0)
+    all_body_hits = all_body_hits + (thread:get("body_hits") or 0)
+    all_body_misses = all_body_misses + (thread:get("body_misses") or 0)
   end
   io.write(string.format(
     '%s{"requests":%d,"duration_us":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,' ..
     '"status":%d,"timeout":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"p999_us":%d,' ..
-    '"max_us":%d,"mean_us":%.1f,"cache_hits":%d,"cache_misses":%d}\n',
+    '"max_us":%d,"mean_us":%.1f,"cache_hits":%d,"cache_misses":%d,"body_hits":%d,"body_misses":%d}\n',
     "__MARK__", summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write,
     e.status, e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency:percentile(99.9), latency.max, latency.mean, all_hits, all_misses))
+    latency:percentile(99.9), latency.max, latency.mean, all_hits, all_misses, all_body_hits, all_body_misses))
 end
 """.replace("__MARK__", WRK_MARK)
 
@@ -192,6 +196,7 @@ class Targets:
     year: int
     search_word: str
     cold_reports: list[str]
+    regen_count: int = 0
 
 
 def data_counts(database_url: str) -> dict:
@@ -292,6 +297,12 @@ def pages(targets: Targets) -> list[dict]:
             "paths": targets.cold_reports,
             "cold": True,
         },
+        {
+            "key": "report_regen",
+            "title": "Отчёт после публикации (страницы заново, тела из кэша)",
+            "paths": targets.cold_reports[: targets.regen_count],
+            "regen": True,
+        },
         one("municipality", "Муниципалитет", targets.municipality),
         one("search", "Поиск", f"/search/?q={quote(targets.search_word)}"),
         one("api_list", "API: список", f"/api/reports/?year={targets.year}"),
@@ -304,6 +315,7 @@ def pages(targets: Targets) -> list[dict]:
 GOALS = {
     "report": {"ratio": 0.8, "p99_ms": 100},
     "report_cold": {"ratio": 0.25, "p99_ms": 100},
+    "report_regen": {"ratio": 0.25, "p99_ms": 100},
     "home": {"p99_ms": 100},
     "municipality": {"p99_ms": 100},
     "api_list": {"p99_ms": 100},
@@ -329,6 +341,26 @@ def redis_answers(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
     except Exception:
         return False
+
+
+def drop_pages(url: str) -> int:
+    """Delete the cached pages only (keys ':<version>:page:…'), keeping rendered report bodies and
+    facets: what the portal's cache holds just after a publication starts a new generation."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=30)
+    dropped = 0
+    for key in client.scan_iter(match="*:page:*", count=1000):
+        dropped += client.delete(key)
+    return dropped
+
+
+def warm(server, paths: list[str], workers: int = 8) -> int:
+    """GET every path once (in parallel); returns how many answered 200."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return sum(1 for status, _body in pool.map(server.get, paths) if status == 200)
 
 
 def flush_redis(url: str) -> None:
@@ -512,6 +544,8 @@ class Result:
     bytes: int
     cache_hits: int = 0  # responses with X-Page-Cache: hit (reports/public/cache.py)
     cache_misses: int = 0
+    body_hits: int = 0  # report pages whose body came from the cache (X-Report-Body: hit)
+    body_misses: int = 0
     text: str = ""
 
     def as_dict(self) -> dict:
@@ -571,6 +605,8 @@ def run_wrk(
         bytes=data["bytes"],
         cache_hits=data["cache_hits"],
         cache_misses=data["cache_misses"],
+        body_hits=data.get("body_hits", 0),
+        body_misses=data.get("body_misses", 0),
         text=out.stdout.replace(line, "").strip(),
     )
 
@@ -620,7 +656,11 @@ def judge(row: dict) -> dict | None:
 def hit_share(result: dict) -> str:
     """Share of responses the page cache answered (X-Page-Cache: hit); "—" for pages it does not cover."""
     seen = result["cache_hits"] + result["cache_misses"]
-    return f"{result['cache_hits'] / seen:.0%}" if seen else "—"
+    share = f"{result['cache_hits'] / seen:.0%}" if seen else "—"
+    bodies = result.get("body_hits", 0) + result.get("body_misses", 0)
+    if bodies:  # rendered report pages: how many of their bodies came from the cache
+        share += f" (тела {result['body_hits'] / bodies:.0%})"
+    return share
 
 
 def markdown(report: dict) -> str:
@@ -707,6 +747,7 @@ def run(args) -> dict:
     say(f"Данные: отчётов {counts['reports']} (опубликовано {counts['published']}), пунктов {counts['items']}")
     cold_count = args.cold_urls or max(2000, int(args.duration * 400))
     targets = pick_targets(args.database_url, cold_count, args.search_word)
+    targets.regen_count = min(cold_count, args.regen_urls or max(2000, int(args.duration * 400)))
     plan = pages(targets)
     if args.pages:
         wanted = set(args.pages.split(",")) | {"trivial", "trivial_end"}
@@ -739,6 +780,11 @@ def run(args) -> dict:
             if page.get("cold"):
                 if cache_url:
                     flush_redis(cache_url)
+            elif page.get("regen") and cache_url:
+                started = time.monotonic()
+                warmed = warm(server, page["paths"])
+                say(f"    тела {warmed} отчётов в кэше за {time.monotonic() - started:.0f} с; страницы удалены: "
+                    f"{drop_pages(cache_url)}")
             elif args.warmup > 0:
                 run_wrk(server.base_url, page["paths"], workdir, duration=args.warmup, **run_kwargs)
             say(f"… {page['title']}: {unquote(page['paths'][0])}")
@@ -755,9 +801,9 @@ def run(args) -> dict:
             )
             if result.requests == 0:
                 notes.append(f"{page['title']}: ни одного ответа за {args.duration:g} с.")
-            if page.get("cold") and result.requests > len(page["paths"]):
+            if (page.get("cold") or page.get("regen")) and result.requests > len(page["paths"]):
                 notes.append(
-                    f"Холодный прогон: запросов {fmt_int(result.requests)} больше, чем разных отчётов "
+                    f"{page['title']}: запросов {fmt_int(result.requests)} больше, чем разных отчётов "
                     f"{fmt_int(len(page['paths']))}: около {1 - len(page['paths']) / result.requests:.0%} ответов "
                     "пришли из кэша (больше адресов: --cold-urls; в базе может не хватить отчётов)."
                 )
@@ -840,8 +886,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL") or DEFAULT_REDIS,
                    help=f"Redis для кэша портала ({DEFAULT_REDIS}; эта база очищается!); none — без Redis")
     p.add_argument("--cold-urls", type=int, default=0, help="сколько разных отчётов в холодном прогоне")
+    p.add_argument("--regen-urls", type=int, default=0,
+                   help="сколько разных отчётов в прогоне «после публикации» (их тела сначала кладутся в кэш)")
     p.add_argument("--search-word", default=None, help="слово для страницы поиска (по умолчанию самое частое)")
-    p.add_argument("--pages", default=None, help="только эти страницы (эталон — всегда): home,list,report,report_cold,municipality,search,api_list,api_detail")
+    p.add_argument("--pages", default=None, help="только эти страницы (эталон — всегда): home,list,report,report_cold,report_regen,municipality,search,api_list,api_detail")
     p.add_argument("--ensure-reports", type=int, default=0,
                    help="создать базу, применить миграции и сгенерировать столько отчётов, если их другое число")
     p.add_argument("--years", type=int, default=20, help="лет на муниципалитет при генерации (20)")

@@ -23,6 +23,16 @@ PATH_TO = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rendered report bodies, facets, pages): rows are
+    rolled back between tests, and a new row may get an old id."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
     def make(username, role=None, municipalities=(), superuser=False, email=None):

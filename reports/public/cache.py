@@ -35,6 +35,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from portal.release import release_id
+
 logger = logging.getLogger("reports.public.cache")
 
 GENERATION_KEY = "public:generation"
@@ -124,7 +126,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         try:
             generation = _generation()
-            key = f"page:{generation}:{_variant(request)}"
+            key = f"page:{generation}:{release_id()}:{_variant(request)}"
             stored = cache.get(key)
         except Exception:  # noqa: BLE001 - cache down: render as if there were no cache
             logger.warning("page cache unavailable", exc_info=True)

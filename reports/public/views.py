@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 
 from ..models import Municipality, Report
-from ..versions import SECTIONS
 from .cache import per_generation
+from .report_body import rendered_body
 from .filters import FULL_CITY_LIST, ReportFilter, published_municipality_count, with_published_reports
 
 PAGE_SIZE = 20
@@ -51,21 +52,13 @@ SAME_YEAR_LINKS = 12
 
 
 def report_detail(request, slug, year):
-    from .. import search as search_engine
-
-    report = get_object_or_404(Report.objects.for_detail(), municipality__slug=slug, year=year)
+    report = get_object_or_404(Report.objects.for_page(), municipality__slug=slug, year=year)
     query = request.GET.get("q", "").strip()
-    sections = []
-    for key, title in SECTIONS:
-        items = list(getattr(report, key).all())
-        if query:
-            for item in items:
-                item.highlighted = search_engine.highlight(item.text, query)
-        sections.append({"key": key, "title": title, "items": items})
+    body, cached = rendered_body(request, report, query)
     siblings = Report.objects.published().select_related("municipality")
     context = {
         "report": report,
-        "sections": sections,
+        "body": mark_safe(body),  # rendered by our own template, escaped there  # noqa: S308
         "query": query,
         "other_years": list(siblings.filter(municipality=report.municipality).exclude(pk=report.pk).order_by("-year")),
         # Neighbours from the same region, a dozen at most: with every municipality of the
@@ -76,7 +69,9 @@ def report_detail(request, slug, year):
             .order_by("municipality__name")[:SAME_YEAR_LINKS]
         ),
     }
-    return render(request, "public/report_detail.html", context)
+    response = render(request, "public/report_detail.html", context)
+    response["X-Report-Body"] = "hit" if cached else "miss"
+    return response
 
 
 def _region_counts():

@@ -48,9 +48,9 @@ READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, De
 
 def derived_models():
     """Rows rebuilt from the rest: not backed up."""
-    from reports.search.models import SearchDocument
+    from reports.search.models import ReportTerms, SearchDocument
 
-    return {SearchDocument}
+    return {SearchDocument, ReportTerms}
 
 
 def backup_models() -> list:

@@ -2,9 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from reports.models import Achievement, Municipality, Problem, Proposal, Task
+from reports.models import Achievement, Municipality, Problem, Proposal, Report, Task
 from reports.status import Status
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,11 @@ def test_report_page_constant_queries(client, build):
         for k in range(30):
             kwargs = {"year": report.year + 1} if model is Task else {}
             model.objects.create(report=report, text=f"пункт {k}", position=100 + k, **kwargs)
+    # As every real edit does (reports/concurrency.py): a new version, so the body is rendered anew.
+    Report.objects.filter(pk=report.pk).update(version=F("version") + 1)
     assert count_queries(client, url) == few
+    assert few == 7, "the report, its municipality's other years, same-year neighbours, four sections"
+    assert count_queries(client, url) == 3, "the body comes from the cache: the report and the two link lists"
     assert count_queries(client, f"/api/reports/{report.pk}/") == count_queries(client, f"/api/reports/{report.pk}/")
 
 
