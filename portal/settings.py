@@ -134,11 +134,11 @@ CACHE_URL = env_str("DJANGO_CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.PortalRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 3600,
-            # A cache outage must slow pages down, not break them (see portal/caching.py).
+            # A cache outage must slow pages down, not break them (see reports/public/cache.py).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -1,6 +1,7 @@
 """Whole-page cache for the public site and the open data API, never stale.
 
-Every cached page is stored under the current *generation* of published content.
+Every cached page is stored with the *generation* of published content it was rendered in,
+and served only while that generation is current.
 Anything that changes what the public can see (publish, withdraw, an edit of a
 published report or of a municipality, an import, a restore) calls
 `published_content_changed()` after its transaction commits; that starts a new
@@ -125,14 +126,17 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         try:
-            generation = _generation()
-            key = f"page:{generation}:{release_id()}:{_variant(request)}"
-            stored = cache.get(key)
+            # One round trip for the generation and the page: the page is kept under a key of its
+            # own (overwritten when rendered again) with the generation it was rendered in.
+            key = f"page:{release_id()}:{_variant(request)}"
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = int(found[GENERATION_KEY]) if GENERATION_KEY in found else _generation()
+            stored = _current(found.get(key), generation)
         except Exception:  # noqa: BLE001 - cache down: render as if there were no cache
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
         if stored is None:
-            stored = self._wait_for_renderer(key)
+            stored = self._wait_for_renderer(key, generation)
         if stored is not None:
             response = self._rebuild(stored)
             response["X-Page-Cache"] = "hit"
@@ -142,11 +146,11 @@ class PublicPageCacheMiddleware:
                 if self._storable(response):
                     self._finish(response, generation)
                     try:
-                        cache.set(key, self._freeze(response), PAGE_TIMEOUT)
+                        cache.set(key, self._freeze(response, generation), PAGE_TIMEOUT)
                     except Exception:  # noqa: BLE001
                         logger.warning("page cache unavailable", exc_info=True)
             finally:
-                self._unlock(key)
+                self._unlock(key, generation)
             response["X-Page-Cache"] = "miss"
         if response.status_code == 200 and response.has_header("ETag"):
             return get_conditional_response(
@@ -155,11 +159,11 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def _wait_for_renderer(key: str):
+    def _wait_for_renderer(key: str, generation: int):
         """None when this request is to render the page (it then holds the lock), else the page
         another process rendered meanwhile. Gives up waiting after RENDER_WAIT seconds, or at once
         when the renderer finished without storing (a 404, say) — then renders it itself."""
-        lock = f"{key}:rendering"
+        lock = _lock_key(key, generation)
         try:
             if cache.add(lock, 1, RENDER_LOCK_TIMEOUT):
                 return None
@@ -168,8 +172,9 @@ class PublicPageCacheMiddleware:
                 time.sleep(pause)
                 pause = min(pause * 2, POLL_MAX)
                 found = cache.get_many([key, lock])
-                if key in found:
-                    return found[key]
+                page = _current(found.get(key), generation)
+                if page is not None:
+                    return page
                 if lock not in found:
                     return None
             logger.warning("page render lock still held after %.0f s; rendering anyway", RENDER_WAIT)
@@ -178,9 +183,9 @@ class PublicPageCacheMiddleware:
         return None
 
     @staticmethod
-    def _unlock(key: str) -> None:
+    def _unlock(key: str, generation: int) -> None:
         try:
-            cache.delete(f"{key}:rendering")
+            cache.delete(_lock_key(key, generation))
         except Exception:  # noqa: BLE001
             logger.warning("page cache unavailable", exc_info=True)
 
@@ -203,17 +208,28 @@ class PublicPageCacheMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
 
     @staticmethod
-    def _freeze(response) -> tuple:
+    def _freeze(response, generation: int) -> tuple:
         headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
-        return (response.content, headers)
+        return (generation, response.content, headers)
 
     @staticmethod
     def _rebuild(stored) -> HttpResponse:
-        content, headers = stored
+        _generation, content, headers = stored
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
         return response
+
+
+def _current(stored, generation: int):
+    """The stored page if it was rendered in this generation (else it is out of date)."""
+    if stored is not None and stored[0] == generation:
+        return stored
+    return None
+
+
+def _lock_key(key: str, generation: int) -> str:
+    return f"{key}:{generation}:rendering"
 
 
 def _parse_generation(response):
