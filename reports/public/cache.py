@@ -27,6 +27,7 @@ rendering it in every worker at the same time is what overloads the database).
 import hashlib
 import logging
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,7 +50,7 @@ RENDER_LOCK_TIMEOUT = 30
 RENDER_WAIT = 10.0
 POLL_FIRST, POLL_MAX = 0.01, 0.1
 # Headers that belong to one response only.
-_NOT_STORED = {"set-cookie", "date", "content-security-policy"}
+_NOT_STORED = {"set-cookie", "date", "content-security-policy", "x-report-body"}
 
 
 def public_page(view):
@@ -104,8 +105,15 @@ def _variant(request) -> str:
 
 
 def _cacheable_view(request) -> bool:
+    return _cacheable_path(request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=8192)
+def _cacheable_path(path: str, urlconf) -> bool:
+    # Resolving costs as much as the rest of a cache hit; the answer for a path never changes
+    # while the process runs (the URLconf is fixed).
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return False
     return getattr(match.func, "public_page_cache", False)
