@@ -162,7 +162,7 @@ class PublicPageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
         if response.status_code == 200 and response.has_header("ETag"):
             return get_conditional_response(
-                request, etag=response["ETag"], last_modified=_parse_generation(response), response=response
+                request, etag=response["ETag"], last_modified=generation // 1_000_000_000, response=response
             )
         return response
 
@@ -238,9 +238,3 @@ def _current(stored, generation: int):
 
 def _lock_key(key: str, generation: int) -> str:
     return f"{key}:{generation}:rendering"
-
-
-def _parse_generation(response):
-    from django.utils.http import parse_http_date_safe
-
-    return parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
