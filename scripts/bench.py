@@ -209,6 +209,7 @@ def data_counts(database_url: str) -> dict:
             "items": sum(one(f"SELECT count(*) FROM {table}") for table in ITEM_TABLES),
             "events": one("SELECT count(*) FROM reports_reportevent"),
             "search_documents": one("SELECT count(*) FROM reports_searchdocument"),
+            "report_terms": one("SELECT count(*) FROM reports_reportterms"),
         }
         counts["postgres"] = one("SHOW server_version")
     return counts
@@ -829,8 +830,9 @@ def run(args) -> dict:
     restarts = sum(p["restarts"] for p in plan)
     if restarts:
         notes.append(
-            f"За замер процессы gunicorn перезапускались {restarts} раз (max_requests): каждый перезапуск — "
-            "загрузка Django заново, без ответов на это время. Без перезапусков: --max-requests 0."
+            f"За замер процессы gunicorn перезапускались {restarts} раз (max_requests). С preload_app (по умолчанию) "
+            "новый процесс ответвляется от главного за миллисекунды; без него (GUNICORN_PRELOAD=0) каждый "
+            "перезапуск — загрузка Django заново. Без перезапусков: --max-requests 0."
         )
     for page in plan:
         page["ratio"] = round(page["result"]["rps"] / trivial, 3) if trivial else 0.0

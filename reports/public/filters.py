@@ -138,7 +138,7 @@ class ReportFilter(django_filters.FilterSet):
             extra = Municipality.objects.filter(slug=selected).values_list("slug", "name").first()
             choices = [extra, *choices] if extra else choices
         if published_municipality_count() > FULL_CITY_LIST and not region:
-            empty = _("Все города (выберите регион, чтобы выбрать город)")
+            empty = _("Сначала выберите регион")
         else:
             empty = field.empty_label
         field.widget.choices = [("", empty), *choices]
