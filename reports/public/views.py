@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -51,23 +52,32 @@ def report_list(request):
 SAME_YEAR_LINKS = 12
 
 
+def _report_url(slug: str, year: int) -> str:
+    return reverse("public:report_detail", args=[slug, year])
+
+
 def report_detail(request, slug, year):
     report = get_object_or_404(Report.objects.for_page(), municipality__slug=slug, year=year)
     query = request.GET.get("q", "").strip()
     body, cached = rendered_body(request, report, query)
-    siblings = Report.objects.published().select_related("municipality")
+    # The link lists as plain (address, label) pairs: two narrow queries, no model instances
+    # (this part is rendered again after every publication anywhere, the body is not).
+    published = Report.objects.published().exclude(pk=report.pk)
+    slug = report.municipality.slug
+    other_years = published.filter(municipality=report.municipality).order_by("-year").values_list("year", flat=True)
+    # Neighbours from the same region, a dozen at most: with every municipality of the
+    # country on the portal a full list would be thousands of links on every report.
+    same_year = (
+        published.filter(year=report.year, municipality__region=report.municipality.region)
+        .order_by("municipality__name")
+        .values_list("municipality__slug", "municipality__name")[:SAME_YEAR_LINKS]
+    )
     context = {
         "report": report,
         "body": mark_safe(body),  # rendered by our own template, escaped there  # noqa: S308
         "query": query,
-        "other_years": list(siblings.filter(municipality=report.municipality).exclude(pk=report.pk).order_by("-year")),
-        # Neighbours from the same region, a dozen at most: with every municipality of the
-        # country on the portal a full list would be thousands of links on every report.
-        "same_year": list(
-            siblings.filter(year=report.year, municipality__region=report.municipality.region)
-            .exclude(pk=report.pk)
-            .order_by("municipality__name")[:SAME_YEAR_LINKS]
-        ),
+        "other_years": [(_report_url(slug, y), y) for y in other_years],
+        "same_year": [(_report_url(s, report.year), name) for s, name in same_year],
     }
     response = render(request, "public/report_detail.html", context)
     response["X-Report-Body"] = "hit" if cached else "miss"

@@ -122,3 +122,28 @@ def test_a_broken_cache_only_costs_speed(anon, published, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     state, html = body(anon, published.get_absolute_url())
     assert state == "miss" and "Проведён форум ТОС" in html
+
+
+def test_link_lists_other_years_and_a_dozen_same_year_neighbours(anon, make_report, moderator, sayan):
+    """The parts rendered around the cached body: the city's other published years, and up to
+    SAME_YEAR_LINKS published reports of the same year from the same region, by name."""
+    from reports.public.views import SAME_YEAR_LINKS
+
+    current = make_report(Status.PUBLISHED, municipality=sayan, year=2024)
+    make_report(Status.PUBLISHED, municipality=sayan, year=2020)
+    make_report(Status.DRAFT, municipality=sayan, year=2021, city=moderator)
+    for n in range(SAME_YEAR_LINKS + 2):
+        city = Municipality.objects.create(name=f"Сосед {n:02d}", slug=f"sosed-{n:02d}", region=sayan.region)
+        make_report(Status.PUBLISHED, municipality=city, year=2024, city=moderator)
+    hidden = Municipality.objects.create(name="Сосед-черновик", slug="sosed-draft", region=sayan.region)
+    make_report(Status.SUBMITTED, municipality=hidden, year=2024, city=moderator)
+    far = Municipality.objects.create(name="Дальний", slug="dalniy", region="Другой край")
+    make_report(Status.PUBLISHED, municipality=far, year=2024, city=moderator)
+
+    html = anon.get(current.get_absolute_url()).content.decode()
+    assert '<a href="/reports/sayanogorsk/2020/">2020</a>' in html
+    assert "/reports/sayanogorsk/2021/" not in html  # a draft
+    neighbours = [f"/reports/sosed-{n:02d}/2024/" for n in range(SAME_YEAR_LINKS + 2)]
+    assert [url for url in neighbours if url in html] == neighbours[:SAME_YEAR_LINKS]
+    assert "sosed-draft" not in html and "dalniy" not in html
+    assert '<a href="/reports/?year=2024">' in html
