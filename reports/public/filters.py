@@ -70,10 +70,9 @@ def published_municipality_count() -> int:
     )
 
 
-def municipality_choices(region: str | None) -> list[tuple[str, str]]:
-    """(slug, name) of the cities with published reports: all of them, or those of `region`
-    when there are more than FULL_CITY_LIST (none without a region)."""
-    everything = published_municipality_count() <= FULL_CITY_LIST
+def municipality_choices(region: str | None, everything: bool) -> list[tuple[str, str]]:
+    """(slug, name) of the cities with published reports: all of them (`everything`: there are
+    at most FULL_CITY_LIST), or else those of `region` (none without a region)."""
     if not everything and not region:
         return []
     name = "facet:cities" if everything else f"facet:cities:{hashlib.sha1(region.encode()).hexdigest()}"
@@ -132,12 +131,13 @@ class ReportFilter(django_filters.FilterSet):
         region = data.get("region") or None
         if region not in published_regions():
             region = None
-        choices = municipality_choices(region)
+        everything = published_municipality_count() <= FULL_CITY_LIST
+        choices = municipality_choices(region, everything)
         selected = data.get("municipality")
         if selected and selected not in {slug for slug, _name in choices}:
             extra = Municipality.objects.filter(slug=selected).values_list("slug", "name").first()
             choices = [extra, *choices] if extra else choices
-        if published_municipality_count() > FULL_CITY_LIST and not region:
+        if not everything and not region:
             empty = _("Сначала выберите регион")
         else:
             empty = field.empty_label
