@@ -17,6 +17,9 @@ bind = env("GUNICORN_BIND", "0.0.0.0:8000")
 # The usual 2 × cores + 1 sync workers: requests are short and database-bound.
 workers = int(env("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+# Told to the portal: with several processes and no shared cache it turns its page cache off
+# (portal/page_cache.py). The workers inherit the environment, with preload_app or without.
+os.environ["PORTAL_SERVER_PROCESSES"] = str(workers)
 # Well above the database connect timeout (DJANGO_DB_CONNECT_TIMEOUT, 5 s by default),
 # so a database outage is answered with a 503 page before the worker would be killed.
 timeout = int(env("GUNICORN_TIMEOUT", "30"))

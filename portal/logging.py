@@ -7,6 +7,8 @@ over many lines.
 
 import json
 import logging
+import threading
+import time
 from datetime import datetime, timezone
 
 # Attributes every LogRecord has; anything else was passed in `extra=` and is kept.
@@ -29,3 +31,27 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class OnceInAWhile(logging.Filter):
+    """Lets one record through per `seconds` and counts the rest into the next one (a cache that
+    is down fails on every request; its log should say so, not repeat it a thousand times)."""
+
+    def __init__(self, seconds: float = 10):
+        super().__init__()
+        self.seconds = seconds
+        self._next = 0.0
+        self._dropped = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next:
+                self._dropped += 1
+                return False
+            self._next = now + self.seconds
+            dropped, self._dropped = self._dropped, 0
+        if dropped:
+            record.repeated = dropped  # how many like it were left out since the last one
+        return True

@@ -81,8 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # After the language is known: anonymous public pages from the cache (reports/public/cache.py).
-    "reports.public.cache.PublicPageCacheMiddleware",
+    # After the language is known: anonymous public pages from the cache (portal/page_cache.py).
+    "portal.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,35 +121,58 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes the write lock when it begins, so one that reads and then writes
+    # (a public rendering made on read, a version check) cannot be overtaken by another writer
+    # between the two — SQLite's own advice for concurrent writers.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         env_str("DJANGO_DB_CONNECT_TIMEOUT", "5")
     )
 
-# The cache. One shared Redis (DJANGO_CACHE_URL=redis://host:6379/0) when several web
-# processes or containers run, so that what one worker invalidates, all see; without it,
-# a per-process memory cache (fine for one process: development and tests).
+# The cache: one Redis shared by every web process and container (DJANGO_CACHE_URL=
+# redis://host:6379/0), or else a per-process memory cache (one process: development, tests).
+# Nothing the portal shows depends on it being reachable: an answer slower than
+# DJANGO_CACHE_TIMEOUT_MS, or an error, counts as "not in the cache" (django-redis ignores it
+# and logs it), and whether a cached page is still true is decided by the database
+# (portal/page_cache.py).
 CACHE_URL = env_str("DJANGO_CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+CACHE_IS_SHARED = CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+if CACHE_IS_SHARED:
+    _cache_timeout = int(env_str("DJANGO_CACHE_TIMEOUT_MS", "50")) / 1000
     CACHES = {
         "default": {
-            "BACKEND": "portal.redis_cache.PortalRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 3600,
-            # A cache outage must slow pages down, not break them (see reports/public/cache.py).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": _cache_timeout,
+                "SOCKET_TIMEOUT": _cache_timeout,
+                "IGNORE_EXCEPTIONS": True,
+                # Pages are 10–60 KB of HTML, about a fifth of that deflated.
+                "COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor",
+            },
         }
     }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "portal.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
+
+# How many worker processes serve the portal: gunicorn.conf.py says (1 for runserver, tests).
+SERVER_PROCESSES = int(env_str("PORTAL_SERVER_PROCESSES", "1"))
 
 # `make bench` only: serves the trivial yardstick view at /bench/trivial (portal/bench.py).
 BENCH_ENABLED = env_bool("DJANGO_BENCH", False)
 
-# Whole public pages cached per generation of published content (reports/public/cache.py).
+# Whole public pages cached per generation of published content (portal/page_cache.py), and
+# how much of them each process keeps in its own memory (megabytes).
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", True)
+PUBLIC_PAGE_CACHE_MEMORY = int(env_str("DJANGO_PUBLIC_PAGE_CACHE_MEMORY_MB", "32")) * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out login before the password is even checked.
@@ -295,6 +318,7 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "portal.logging.JsonFormatter"},
     },
+    "filters": {"once_in_a_while": {"()": "portal.logging.OnceInAWhile", "seconds": 10}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -307,6 +331,8 @@ LOGGING = {
         # One line per request comes from portal.request; Django's own would repeat 4xx lines.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # A cache outage is one line per process every few seconds, not one per request.
+        "portal.cache": {"filters": ["once_in_a_while"]},
     },
 }
 

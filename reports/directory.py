@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from . import publication
 from .importer.loader import ensure_municipality
 
 DEFAULT_CSV = Path(settings.BASE_DIR) / "seeds" / "municipalities.csv"
@@ -37,5 +38,6 @@ def load_directory(path: Path = DEFAULT_CSV) -> tuple[int, int]:
                 changed.append("website")
             if changed:
                 municipality.save(update_fields=changed)
+                publication.municipality_changed(municipality.pk)
                 updated += 1
     return created, updated

@@ -54,7 +54,9 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("public:municipality_detail", args=[self.slug])
+        from .public.links import municipality_url
+
+        return municipality_url(self.slug)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -213,7 +215,9 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         """The public page (only meaningful while published)."""
-        return reverse("public:report_detail", args=[self.municipality.slug, self.year])
+        from .public.links import report_url
+
+        return report_url(self.municipality.slug, self.year)
 
 
 class ReportItem(models.Model):
@@ -226,7 +230,10 @@ class ReportItem(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["report", "position", "id"]
+        # Document order within a report. Not "report" first: ordering by a foreign key orders by
+        # the related model's own ordering, which joins the report and its municipality into
+        # every item query.
+        ordering = ["position", "id"]
 
     def __str__(self):
         text = " ".join(self.text.split())
@@ -333,4 +340,5 @@ class ReportEvent(models.Model):
         return f"{self.report_id}: {self.transition} ({self.created_at:%d.%m.%Y %H:%M})"
 
 
+from .public.models import MunicipalityRendering, PublicGeneration, ReportRendering  # noqa: E402,F401
 from .search.models import SearchDocument  # noqa: E402,F401

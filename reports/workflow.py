@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_association_editor
 
-from . import notifications, search
-from .public.cache import published_content_changed
+from . import notifications, publication
 from .concurrency import claim_version
 from .models import Report, ReportEvent
 from .permissions import can_view_report, owns_municipality
@@ -186,10 +185,9 @@ def _apply(report: Report, user, name: str, comment: str = "") -> Report:
             comment=comment,
             snapshot=report_snapshot(locked),
         )
+        # Appears on or disappears from the site, in this transaction.
+        publication.report_changed(locked, was_published=from_status == Status.PUBLISHED)
         transaction.on_commit(lambda: notifications.notify_transition(event.pk), robust=True)
-        if Status.PUBLISHED in (from_status, t.target):  # appears on / disappears from the site
-            transaction.on_commit(lambda pk=locked.pk: search.index_report(pk), robust=True)
-            published_content_changed()
     return locked
 
 

@@ -6,6 +6,9 @@ PYTHON="${PYTHON:-python}"
 
 "$PYTHON" manage.py wait_for_db --timeout "${DB_WAIT_SECONDS:-60}"
 "$PYTHON" manage.py migrate --noinput
+# The stored public renderings an earlier release made (or none made) are made again in the
+# background: the site is up meanwhile, and a page still out of date is rendered when asked for.
+"$PYTHON" manage.py render_public_pages &
 if [ ! -f staticfiles/staticfiles.json ]; then
   "$PYTHON" manage.py collectstatic --noinput --verbosity 0
 fi

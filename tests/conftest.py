@@ -4,7 +4,9 @@ Reports are put into a state only through reports.workflow (as in real life).
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
 from reports import workflow
@@ -25,12 +27,20 @@ PATH_TO = {
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rendered report bodies, facets, pages): rows are
-    rolled back between tests, and a new row may get an old id."""
+    """Each test starts with empty caches (pages and facts in this process's memory and in the
+    shared cache): rows are rolled back between tests, and generation numbers may repeat."""
     from django.core.cache import cache
 
+    from portal.page_cache import clear_process_memory
+    from portal.templatetags import chrome
+
     cache.clear()
+    clear_process_memory()
+    chrome.forget()
     yield
+    # A request in English leaves English active in this thread (LocaleMiddleware activates the
+    # language of each request and nothing switches it back); the next test starts in Russian.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

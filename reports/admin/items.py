@@ -6,13 +6,11 @@ and reverted from history under exactly the report's rules.
 """
 
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..public.cache import published_content_changed
-from .. import permissions, search
+from .. import permissions, publication
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
 from .filters import scoped_filters
@@ -114,15 +112,13 @@ class ItemAdmin(ScopedHistoryAdmin):
         claim_version(obj.report_id, form.cleaned_data.get("expected_version"))
         obj._history_user = request.user
         obj.save()
-        transaction.on_commit(lambda pk=obj.report_id: search.index_report(pk), robust=True)
-        published_content_changed()
+        publication.report_changed(Report.objects.get(pk=obj.report_id))
 
     def delete_model(self, request, obj):
         Report.objects.filter(pk=obj.report_id).update(version=F("version") + 1)
         obj._history_user = request.user
         super().delete_model(request, obj)
-        transaction.on_commit(lambda pk=obj.report_id: search.index_report(pk), robust=True)
-        published_content_changed()
+        publication.report_changed(Report.objects.get(pk=obj.report_id))
 
 
 @admin.register(Achievement)

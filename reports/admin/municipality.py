@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..public.cache import published_content_changed
-from .. import permissions, search
+from .. import permissions, publication
 from ..models import Municipality
 from .history import ScopedHistoryAdmin
 
@@ -26,17 +25,9 @@ class MunicipalityAdmin(ScopedHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        published_content_changed()  # names and websites show on public pages
-        if change:  # the name is searchable: re-index its published reports once saved
-            transaction.on_commit(lambda pk=obj.pk: search.index_municipality(pk), robust=True)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        published_content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        published_content_changed()
+        # Names, regions and websites show on the pages of its published reports (a new city, or
+        # one without published reports, shows nowhere; one with reports cannot be deleted).
+        publication.municipality_changed(obj.pk)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(report_count=Count("reports"))

@@ -1,15 +1,12 @@
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..public.cache import published_content_changed
-from .. import permissions, search, workflow
+from .. import permissions, publication, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
-from ..status import Status
 from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
@@ -199,10 +196,7 @@ class ReportAdmin(ScopedHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        report = form.instance
-        if report.status == Status.PUBLISHED:  # an edit of a published report: re-index it once saved
-            transaction.on_commit(lambda pk=report.pk: search.index_report(pk), robust=True)
-            published_content_changed()
+        publication.report_changed(form.instance)  # public only if the report is published
 
     def delete_model(self, request, obj):
         obj._history_user = request.user

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from ..public.cache import public_page
+from portal.page_cache import public_page
 from . import views
 
 app_name = "api"

@@ -6,7 +6,6 @@ and withdrawn ones are never listed and are 404 by id (the same 404 as an unknow
 
 import json
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -24,8 +23,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 
 from ..models import MAX_YEAR, MIN_YEAR, ProposalKind, Report
+from ..public import renderings
 from ..public.filters import published_regions, published_years
 from .filters import ApiReportFilter
 from .serializers import ReportDetailSerializer, ReportListSerializer
@@ -125,23 +126,26 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Report.objects.published()  # for the schema; the real ones are below
 
     def get_queryset(self):
-        if self.action == "retrieve":
-            return Report.objects.for_detail()
         # Not for_public_list(): its four section counts are not part of the API and cost a join each.
         return Report.objects.published().with_municipality().order_by(*ORDERING)
+
+    def retrieve(self, request, *args, **kwargs):
+        """The report's stored open-data document (ReportDetailSerializer's output, made when the
+        report was published or changed): one query, no serializer per request."""
+        pk = str(kwargs[self.lookup_url_kwarg or self.lookup_field])
+        valid = pk.isascii() and pk.isdigit() and len(pk) < 19  # a bigint
+        document = renderings.report_document_for(int(pk)) if valid else None
+        if document is None:
+            # One answer for "no such id" and "not published": nothing to tell them apart.
+            raise NotFound(REPORT_NOT_FOUND)
+        document["url"] = request.build_absolute_uri(document["url"])
+        return Response(document)
 
     def filter_queryset(self, queryset):
         # Filters narrow the list only; a report's own address does not depend on them.
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset).order_by(*ORDERING)
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            # One answer for "no such id" and "not published": nothing to tell them apart.
-            raise NotFound(REPORT_NOT_FOUND) from None
 
     def get_view_name(self):
         # Also called on views built only for the browsable page's breadcrumbs (no .action there).

@@ -21,8 +21,12 @@ from dataclasses import dataclass, fields
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from .. import publication
 from ..directory import DEFAULT_CSV
-from ..models import ITEM_MODELS, Achievement, Municipality, Problem, Proposal, Report, ReportEvent, Task
+from ..models import (
+    ITEM_MODELS, Achievement, Municipality, MunicipalityRendering, Problem, Proposal, Report, ReportEvent,
+    ReportRendering, Task,
+)
 from ..search import text as search_text
 from ..search.index import refresh_terms
 from ..search.models import ReportTerms, SearchDocument, Section
@@ -94,13 +98,17 @@ def clear_generated() -> tuple[int, int]:
         f"AND NOT EXISTS (SELECT 1 FROM {report_table} r WHERE r.municipality_id = m.id)"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (ReportTerms, SearchDocument, ReportEvent, *ITEM_MODELS):
+        for model in (ReportRendering, ReportTerms, SearchDocument, ReportEvent, *ITEM_MODELS):
             cursor.execute(f"DELETE FROM {qn(model._meta.db_table)} WHERE report_id IN ({generated_reports})", [True])
         cursor.execute(f"DELETE FROM {report_table} WHERE is_generated = %s", [True])
         deleted_reports = cursor.rowcount
         cursor.execute(f"DELETE FROM {membership_table} WHERE {membership_column} IN ({orphans})", [True])
+        cursor.execute(
+            f"DELETE FROM {qn(MunicipalityRendering._meta.db_table)} WHERE municipality_id IN ({orphans})", [True]
+        )
         cursor.execute(f"DELETE FROM {municipality_table} WHERE id IN ({orphans})", [True])
         deleted_municipalities = cursor.rowcount
+        publication.reports_deleted()
     return deleted_reports, deleted_municipalities
 
 
@@ -318,6 +326,8 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
         )
         _insert_documents(docs, batch_size)
         refresh_terms(sorted({doc[0] for doc in docs}))
+        # Indexed above; the public renderings of the published reports and their cities' pages.
+        publication.reports_loaded([row.pk for row, (_n, r) in zip(rows, prepared.reports) if r.status == Status.PUBLISHED])
     counts.municipalities = len(municipalities)
     counts.reports = len(rows)
     counts.published = counts.events = len(events)

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Municipality, Problem, Proposal, Report, Task
-from .cache import per_generation
+from portal.page_cache import per_generation
 
 SECTION_CHOICES = [
     ("proposals", _("есть запросы к Ассоциации")),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import exports, feeds, views
-from .cache import public_page
+from portal.page_cache import public_page
 
 app_name = "public"
 

@@ -1,20 +1,22 @@
 """Pages of the public site. Each starts from Report.objects.published() (via its named querysets)."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.page_cache import per_generation
 
 from ..models import Municipality, Report
-from .cache import per_generation
-from .report_body import rendered_body
+from . import renderings
 from .filters import FULL_CITY_LIST, ReportFilter, published_municipality_count, with_published_reports
+from .links import municipality_url, report_url
 
 PAGE_SIZE = 20
 
@@ -52,36 +54,49 @@ def report_list(request):
 SAME_YEAR_LINKS = 12
 
 
-def _report_url(slug: str, year: int) -> str:
-    return reverse("public:report_detail", args=[slug, year])
+def report_links(page: renderings.ReportPage) -> tuple[list, list]:
+    """The links around a report's page, as (address, label) pairs from one query: the city's
+    other published years, newest first, and up to SAME_YEAR_LINKS published reports of the same
+    year from the same region, by name (with every municipality of the country on the portal,
+    all of a year's cities would be thousands of links on every report)."""
+    published = Report.objects.published().exclude(pk=page.id)
+    neighbours = (
+        published.filter(year=page.year, municipality__region=page.region)
+        .order_by("municipality__name")
+        .values("pk")[:SAME_YEAR_LINKS]
+    )
+    rows = (
+        published.filter(Q(municipality_id=page.municipality_id) | Q(pk__in=neighbours))
+        .order_by("-year", "municipality__name")
+        .values_list("municipality_id", "year", "municipality__slug", "municipality__name")
+    )
+    other_years, same_year = [], []
+    for municipality_id, year, slug, name in rows:
+        if municipality_id == page.municipality_id:
+            other_years.append((report_url(slug, year), year))
+        else:
+            same_year.append((report_url(slug, year), name))
+    return other_years, same_year
 
 
 def report_detail(request, slug, year):
-    report = get_object_or_404(Report.objects.for_page(), municipality__slug=slug, year=year)
+    """Two queries: the report with its stored body in the page's language, and the links."""
+    page = renderings.report_page(slug, year, get_language())
+    if page is None:
+        raise Http404(_("Такого опубликованного отчёта нет."))
     query = request.GET.get("q", "").strip()
-    body, cached = rendered_body(request, report, query)
-    # The link lists as plain (address, label) pairs: two narrow queries, no model instances
-    # (this part is rendered again after every publication anywhere, the body is not).
-    published = Report.objects.published().exclude(pk=report.pk)
-    slug = report.municipality.slug
-    other_years = published.filter(municipality=report.municipality).order_by("-year").values_list("year", flat=True)
-    # Neighbours from the same region, a dozen at most: with every municipality of the
-    # country on the portal a full list would be thousands of links on every report.
-    same_year = (
-        published.filter(year=report.year, municipality__region=report.municipality.region)
-        .order_by("municipality__name")
-        .values_list("municipality__slug", "municipality__name")[:SAME_YEAR_LINKS]
-    )
+    if query:  # the words of a search marked: rendered for this visitor, never stored
+        report = Report.objects.for_detail().get(pk=page.id)
+        page = replace(page, body=renderings.report_body_html(report, query))
+    other_years, same_year = report_links(page)
     context = {
-        "report": report,
-        "body": mark_safe(body),  # rendered by our own template, escaped there  # noqa: S308
-        "query": query,
-        "other_years": [(_report_url(slug, y), y) for y in other_years],
-        "same_year": [(_report_url(s, report.year), name) for s, name in same_year],
+        "page": page,
+        "body": mark_safe(page.body),  # rendered by our own template, escaped there  # noqa: S308
+        "municipality_url": municipality_url(page.slug),
+        "other_years": other_years,
+        "same_year": same_year,
     }
-    response = render(request, "public/report_detail.html", context)
-    response["X-Report-Body"] = "hit" if cached else "miss"
-    return response
+    return render(request, "public/report_detail.html", context)
 
 
 def _region_counts():
@@ -113,24 +128,12 @@ def municipality_list(request):
 
 
 def municipality_detail(request, slug):
-    municipality = get_object_or_404(Municipality, slug=slug)
-    reports = list(Report.objects.for_detail().filter(municipality=municipality).order_by("-year"))
-    if not reports:
+    """One query: the city with its stored page body (its reports by year, plans and outcomes)."""
+    page = renderings.municipality_page(slug, get_language())
+    if page is None:
         raise Http404(_("У этого города пока нет опубликованных отчётов."))
-    by_year = {r.year: r for r in reports}
-    # "What it planned for year Y" beside "what it reported for year Y".
-    plans = []
-    for report in sorted(reports, key=lambda r: r.year):
-        tasks = list(report.tasks.all())
-        if not tasks:
-            continue
-        target = report.year + 1
-        plans.append({"planned_in": report, "year": target, "tasks": tasks, "outcome": by_year.get(target)})
-    return render(
-        request,
-        "public/municipality_detail.html",
-        {"municipality": municipality, "reports": reports, "plans": list(reversed(plans))},
-    )
+    context = {"page": page, "body": mark_safe(page.body)}  # our own template, escaped there  # noqa: S308
+    return render(request, "public/municipality_detail.html", context)
 
 
 class _RankedHits:

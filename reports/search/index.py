@@ -1,7 +1,7 @@
 """Keeping the index right: (re)build the documents of one report, of a municipality, of all.
 
-Called after the data is committed (transaction.on_commit in reports/workflow.py and the
-admin) and by `manage.py rebuild_search_index`. Only published reports have documents.
+Called by reports.publication inside the transaction of the change (so the index commits
+with it), and by `manage.py rebuild_search_index`. Only published reports have documents.
 """
 
 from itertools import islice

@@ -17,7 +17,7 @@ groups. Keys:
   `setup_roles`), so they are referred to by natural key: a group by name, a permission
   by (codename, app label, model).
 
-Left out: the search index (rebuilt on restore), content types and permissions (generated),
+Left out: the search index and the public renderings with their generation (rebuilt on restore), content types and permissions (generated),
 sessions, the admin's action log and the login-lockout records; the manifest lists them.
 """
 
@@ -47,10 +47,12 @@ READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, De
 
 
 def derived_models():
-    """Rows rebuilt from the rest: not backed up."""
+    """Rows rebuilt from the rest: not backed up (restore makes them again through
+    reports.publication: the search index, the public renderings and a new generation)."""
+    from reports.public.models import MunicipalityRendering, PublicGeneration, ReportRendering
     from reports.search.models import ReportTerms, SearchDocument
 
-    return {SearchDocument, ReportTerms}
+    return {SearchDocument, ReportTerms, ReportRendering, MunicipalityRendering, PublicGeneration}
 
 
 def backup_models() -> list:

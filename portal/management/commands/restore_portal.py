@@ -9,7 +9,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from simple_history.models import HistoricalChanges
 
 from accounts.roles import ROLE_PERMISSIONS, sync_roles
-from reports.search import rebuild_index
+from reports import publication
 
 from . import _backup
 
@@ -66,7 +66,8 @@ class Command(BaseCommand):
             self._verify(info["counts"])
             self._reset_sequences()
             sync_roles(verbosity=0)  # the role permissions are code's, whatever the copy says
-            documents = rebuild_index()
+            # The search index, the stored public renderings and a new publication generation.
+            documents = publication.everything_changed()
 
         counts = info["counts"]
         width = max(len(label) for label in counts)
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Восстановлено из {path}: объектов {loaded}, числа строк совпадают с описью копии "
-                f"от {info.get('created_at', '?')}. Поисковый индекс перестроен: документов {documents}."
+                f"от {info.get('created_at', '?')}. Поисковый индекс и готовый вид опубликованных отчётов перестроены: поисковых документов {documents}."
             )
         )
 

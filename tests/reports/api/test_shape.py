@@ -8,6 +8,7 @@ import pytest
 from django.urls import resolve
 
 from reports.models import Achievement, Problem, Proposal, Task
+from tests.reports.helpers import public_change
 
 from .conftest import ids
 
@@ -93,6 +94,7 @@ def test_detail_items_in_document_order(api_get, report_in, kogalym):
     Task.objects.filter(report=report, text="третий").update(year=2024)
     Proposal.objects.filter(report=report, text="второй-б").update(kind="conference")
     Proposal.objects.filter(report=report, text="третий").update(kind="other")
+    public_change(report)
     _, body = api_get(f"/api/reports/{report.pk}/")
     order = ["первый", "второй-а", "второй-б", "третий"]
     for key in ("achievements", "problems", "tasks", "proposals"):

@@ -1,11 +1,16 @@
-"""The public page cache: fast repeats, never stale, nothing private, conditional GET."""
+"""The public page cache (portal/page_cache.py): fast repeats, never stale, nothing private,
+conditional GET — with whether a page may be served decided by the database."""
+
+import logging
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from reports import workflow
+from portal import page_cache
+from reports import publication, workflow
 from reports.models import Achievement, Municipality
 from reports.status import Status
 from tests.reports.admin.helpers import item_form_data
@@ -14,11 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def on(settings):
     settings.PUBLIC_PAGE_CACHE = True
-    cache.clear()
     yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -30,12 +33,13 @@ def get(client, url, **headers):
     return client.get(url, **headers)
 
 
-def test_second_visit_is_served_from_the_cache_without_queries(anon, published, django_assert_num_queries):
+def test_second_visit_costs_one_query_the_generation(anon, published, django_assert_num_queries):
     url = published.get_absolute_url()
     first = get(anon, url)
     assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1) as captured:
         second = get(anon, url)
+    assert "reports_publicgeneration" in captured.captured_queries[0]["sql"]
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
@@ -53,51 +57,80 @@ def test_every_public_page_is_cached(anon, published, url):
     assert get(anon, url)["X-Page-Cache"] == "hit"
 
 
-def test_publishing_shows_at_once(anon, make_report, moderator, kogalym, published, django_capture_on_commit_callbacks):
+def test_publishing_shows_at_once(anon, make_report, moderator, kogalym, published):
     before = get(anon, "/reports/").content.decode()
     assert "Когалым" not in before
     report = make_report(Status.SUBMITTED, municipality=kogalym, year=2024, city=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(report, moderator)
+    workflow.publish(report, moderator)
     after = get(anon, "/reports/")
     assert after["X-Page-Cache"] == "miss"
     assert "Когалым" in after.content.decode()
 
 
-def test_withdrawing_removes_the_page_at_once(anon, published, moderator, django_capture_on_commit_callbacks):
+def test_withdrawing_removes_the_page_at_once(anon, published, moderator):
     url = published.get_absolute_url()
     assert get(anon, url).status_code == 200
     assert get(anon, url)["X-Page-Cache"] == "hit"
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.withdraw(published, moderator, "ошибка в цифрах")
+    assert get(anon, f"/api/reports/{published.pk}/").status_code == 200
+    workflow.withdraw(published, moderator, "ошибка в цифрах")
     assert get(anon, url).status_code == 404
-    assert "Саяногорск" not in get(anon, "/reports/").content.decode()
+    assert get(anon, f"/api/reports/{published.pk}/").status_code == 404
+    assert get(anon, "/municipalities/sayanogorsk/").status_code == 404
+    for page in ("/reports/", "/feed/", "/api/reports/", "/"):
+        assert "Саяногорск" not in get(anon, page).content.decode(), page
 
 
-def test_editing_a_published_report_shows_at_once(anon, login, published, django_capture_on_commit_callbacks):
+def test_a_withdrawal_that_rolls_back_changes_nothing(anon, published, moderator, monkeypatch):
+    url = published.get_absolute_url()
+    first = get(anon, url)
+    generation = publication.current_generation()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mail queue down")
+
+    monkeypatch.setattr(workflow, "report_snapshot", broken)
+    with pytest.raises(RuntimeError):
+        workflow.withdraw(published, moderator, "ошибка")
+    assert publication.current_generation() == generation
+    again = get(anon, url)
+    assert again.status_code == 200 and again["X-Page-Cache"] == "hit" and again.content == first.content
+
+
+def test_editing_a_published_report_shows_at_once(anon, login, published):
     url = published.get_absolute_url()
     get(anon, url)
     item = Achievement.objects.get(report=published)
-    editor = login("moderator")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(
-            reverse("admin:reports_achievement_change", args=[item.pk]),
-            item_form_data(item, text="Открыт новый центр общественных инициатив"),
-        )
+    response = login("moderator").post(
+        reverse("admin:reports_achievement_change", args=[item.pk]),
+        item_form_data(item, text="Открыт новый центр общественных инициатив"),
+    )
     assert response.status_code == 302
     page = get(anon, url)
     assert page["X-Page-Cache"] == "miss"
     assert "Открыт новый центр общественных инициатив" in page.content.decode()
 
 
-def test_renaming_a_municipality_shows_at_once(anon, login, published, sayan, django_capture_on_commit_callbacks):
+def test_editing_a_draft_keeps_every_cached_page(anon, login, published, make_report, kogalym, moderator):
+    draft = make_report(Status.DRAFT, municipality=kogalym, year=2024, city=moderator)
+    url = published.get_absolute_url()
+    get(anon, url)
+    generation = publication.current_generation()
+    item = Achievement.objects.get(report=draft)
+    response = login("moderator").post(
+        reverse("admin:reports_achievement_change", args=[item.pk]), item_form_data(item, text="Черновая правка")
+    )
+    assert response.status_code == 302
+    assert publication.current_generation() == generation
+    assert get(anon, url)["X-Page-Cache"] == "hit"
+
+
+def test_renaming_a_municipality_shows_at_once(anon, login, published, sayan):
     get(anon, published.get_absolute_url())
     editor = login("moderator")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = editor.post(
-            reverse("admin:reports_municipality_change", args=[sayan.pk]),
-            {"name": "Город Саяногорск", "slug": sayan.slug, "region": sayan.region, "website": ""},
-        )
+    response = editor.post(
+        reverse("admin:reports_municipality_change", args=[sayan.pk]),
+        {"name": "Город Саяногорск", "slug": sayan.slug, "region": sayan.region, "website": ""},
+    )
     assert response.status_code == 302, response.content[:500]
     assert "Город Саяногорск" in get(anon, published.get_absolute_url()).content.decode()
 
@@ -113,14 +146,19 @@ def test_conditional_get_answers_304(anon, published):
     assert get(anon, url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
 
-def test_after_a_publication_old_etags_no_longer_match(anon, published, make_report, moderator, kogalym,
-                                                       django_capture_on_commit_callbacks):
+def test_after_a_publication_old_etags_no_longer_match(anon, published, make_report, moderator, kogalym):
     first = get(anon, "/reports/")
     report = make_report(Status.SUBMITTED, municipality=kogalym, year=2024, city=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(report, moderator)
+    workflow.publish(report, moderator)
     again = get(anon, "/reports/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_after_a_withdrawal_an_old_etag_gets_the_404(anon, published, moderator):
+    url = published.get_absolute_url()
+    etag = get(anon, url)["ETag"]
+    workflow.withdraw(published, moderator, "ошибка")
+    assert get(anon, url, HTTP_IF_NONE_MATCH=etag).status_code == 404
 
 
 def test_signed_in_people_are_never_served_from_the_cache(login, published, anon):
@@ -155,23 +193,12 @@ def test_drafts_and_missing_pages_are_not_cached(anon, hidden_reports):
     draft = hidden_reports[Status.DRAFT]
     url = reverse("public:report_detail", args=[draft.municipality.slug, draft.year])
     assert get(anon, url).status_code == 404
-    assert "X-Page-Cache" not in get(anon, url) or get(anon, url)["X-Page-Cache"] == "miss"
+    assert get(anon, url)["X-Page-Cache"] == "miss"
 
 
 def test_back_office_and_posts_are_never_cached(login, anon, published):
     assert "X-Page-Cache" not in anon.get("/admin/login/")
     assert "X-Page-Cache" not in anon.post("/search/", {"q": "форум"})
-
-
-def test_a_broken_cache_only_costs_speed(anon, published, monkeypatch):
-    def down(*args, **kwargs):
-        raise ConnectionError("redis is down")
-
-    monkeypatch.setattr(cache, "get", down)
-    monkeypatch.setattr(cache, "set", down)
-    response = get(anon, published.get_absolute_url())
-    assert response.status_code == 200
-    assert "Проведён форум ТОС" in response.content.decode()
 
 
 def test_switched_off_by_setting(anon, published, settings):
@@ -180,117 +207,163 @@ def test_switched_off_by_setting(anon, published, settings):
     assert "X-Page-Cache" not in get(anon, "/")
 
 
-def test_municipality_added_shows_in_the_list(anon, login, published, django_capture_on_commit_callbacks):
+def test_municipality_added_shows_in_the_list(anon, login, published):
     get(anon, "/municipalities/")
-    with django_capture_on_commit_callbacks(execute=True):
-        login("moderator").post(
-            reverse("admin:reports_municipality_add"),
-            {"name": "Новоград", "slug": "novograd", "region": "Новый край", "website": ""},
-        )
+    login("moderator").post(
+        reverse("admin:reports_municipality_add"),
+        {"name": "Новоград", "slug": "novograd", "region": "Новый край", "website": ""},
+    )
     assert Municipality.objects.filter(slug="novograd").exists()
-    assert get(anon, "/municipalities/")["X-Page-Cache"] == "miss"
+    # A city without published reports is on no public page: the cached list stays true.
+    assert get(anon, "/municipalities/")["X-Page-Cache"] == "hit"
+
+
+def test_the_database_is_down_the_page_is_not_served_from_memory(anon, published, monkeypatch):
+    """Whether a page is current is asked of the database; without an answer nothing is served
+    from the cache (the view then meets the outage and answers with the 503 page)."""
+    from django.db import OperationalError
+
+    url = published.get_absolute_url()
+    get(anon, url)
+
+    def down():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(page_cache, "current_generation", down)
+    monkeypatch.setattr("reports.public.renderings.report_page", lambda *args: down())
+    response = Client(raise_request_exception=False).get(url)
+    assert response.status_code == 503
+    assert "X-Page-Cache" not in response
+
+
+# --- facts per generation ----------------------------------------------------------------------
 
 
 def test_filter_facets_are_computed_once_per_generation(published, make_report, moderator, kogalym,
-                                                      django_assert_num_queries, django_capture_on_commit_callbacks):
+                                                      django_assert_num_queries):
     from reports.public.filters import published_regions, published_years
 
     assert published_years() == [2024]
     regions = published_regions()
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(2):  # the generation, twice; not the facts
         assert published_years() == [2024] and published_regions() == regions
     report = make_report(Status.SUBMITTED, municipality=kogalym, year=2023, city=moderator)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.publish(report, moderator)
+    workflow.publish(report, moderator)
     assert published_years() == [2024, 2023]
 
 
-# --- one render per miss ---------------------------------------------------------------------
+# --- where pages are kept ----------------------------------------------------------------------
 
 
-def _slow_render(monkeypatch, seconds, status=None):
-    """Count and slow down the rendering of public pages (as a big report on a busy database)."""
-    import time
-
-    from reports.public import views
-
-    calls = []
-    original = views.render
-
-    def render(*args, **kwargs):
-        calls.append(1)
-        time.sleep(seconds)
-        response = original(*args, **kwargs)
-        if status:
-            response.status_code = status
-        return response
-
-    monkeypatch.setattr(views, "render", render)
-    return calls
+def test_process_memory_keeps_one_generation_within_its_limit():
+    pages = page_cache.ProcessPages(limit=100)
+    pages.put(5, "a", (b"x" * 40, []))
+    pages.put(5, "b", (b"y" * 40, []))
+    assert pages.get(5, "a") is not None  # "a" is now the most recently used
+    pages.put(5, "c", (b"z" * 40, []))
+    assert pages.get(5, "b") is None and pages.get(5, "a") is not None and pages.get(5, "c") is not None
+    assert pages.size <= 100
+    assert pages.get(6, "a") is None  # asked in a newer generation: not there
+    pages.put(6, "d", (b"w", []))
+    assert pages.get(5, "a") is None and pages.size == 1  # the old generation is dropped
+    pages.put(5, "late", (b"v", []))  # rendered in the old generation, stored after the change
+    assert pages.get(5, "late") is None and pages.get(6, "late") is None
+    pages.put(6, "huge", (b"h" * 101, []))
+    assert pages.get(6, "huge") is None
 
 
-def _together(url, n):
-    """n anonymous GETs of url started at once, each in its own thread; their responses."""
-    import threading
-
-    from django.db import connection
-
-    responses, barrier = [None] * n, threading.Barrier(n)
-
-    def fetch(i):
-        try:
-            barrier.wait()
-            responses[i] = Client().get(url)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return responses
+def test_a_page_in_the_shared_cache_is_found_by_another_process(settings, anon, published):
+    settings.CACHE_IS_SHARED = True  # the tests' memory cache stands in for Redis
+    url = published.get_absolute_url()
+    first = get(anon, url)
+    page_cache.process_pages.clear()  # another process: nothing in its memory
+    second = Client().get(url)
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert page_cache.process_pages.get(publication.current_generation(), next(iter(page_cache.process_pages.pages)))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_misses_render_the_page_once(published, monkeypatch):
-    calls = _slow_render(monkeypatch, 0.5)
-    responses = _together(published.get_absolute_url(), 4)
-    assert len(calls) == 1
-    assert [r.status_code for r in responses] == [200] * 4
-    assert sorted(r["X-Page-Cache"] for r in responses) == ["hit", "hit", "hit", "miss"]
-    assert len({r.content for r in responses}) == 1
+def test_a_shared_cache_that_lost_or_kept_old_pages_only_costs_speed(settings, anon, published, moderator):
+    """The shared cache keeps pages of old generations (an invalidation that never reached it,
+    a Redis that was down during a withdrawal): they are never looked up again."""
+    settings.CACHE_IS_SHARED = True
+    url = published.get_absolute_url()
+    get(anon, url)
+    kept = dict(cache._cache)  # LocMemCache: everything the "Redis" holds
+    workflow.withdraw(published, moderator, "ошибка")
+    cache._cache.update(kept)  # as if the withdrawal had never reached it
+    page_cache.process_pages.clear()
+    assert Client().get(url).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_waiters_render_themselves_when_the_page_is_not_stored(published, monkeypatch):
-    """The renderer got an answer that is not cached (here: a 500): the others stop waiting at
-    once and render their own, they do not sit out RENDER_WAIT."""
-    import time
-
-    from reports.public import cache as page_cache
-
-    monkeypatch.setattr(page_cache, "RENDER_WAIT", 20.0)
-    calls = _slow_render(monkeypatch, 0.3, status=500)
-    started = time.monotonic()
-    responses = _together(published.get_absolute_url(), 3)
-    assert time.monotonic() - started < 5
-    assert [r.status_code for r in responses] == [500] * 3
-    assert len(calls) == 3
-
-
-def test_a_lock_never_released_delays_but_does_not_block(anon, published, monkeypatch):
-    """A renderer that died holding the lock: the page is rendered after RENDER_WAIT anyway."""
-    from reports.public import cache as page_cache
-
-    monkeypatch.setattr(page_cache, "RENDER_WAIT", 0.2)
-    real_add = cache.add
-    monkeypatch.setattr(cache, "add", lambda key, *a, **kw: False if key.endswith(":rendering") else real_add(key, *a, **kw))
+def test_a_broken_shared_cache_only_costs_speed(settings, anon, published, monkeypatch):
+    settings.CACHE_IS_SHARED = True
+    monkeypatch.setattr(cache, "get", lambda *a, **k: None)  # what django-redis answers when Redis is down
+    monkeypatch.setattr(cache, "set", lambda *a, **k: None)
     response = get(anon, published.get_absolute_url())
-    assert response.status_code == 200 and response["X-Page-Cache"] == "miss"
-    assert get(anon, published.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert response.status_code == 200
+    assert "Проведён форум ТОС" in response.content.decode()
 
 
-def test_the_lock_is_released_after_a_render(anon, published):
-    get(anon, published.get_absolute_url())
-    assert not [key for key in cache._cache if ":rendering" in key]  # LocMemCache in the tests
+# --- the configuration --------------------------------------------------------------------------
+
+
+def test_several_processes_without_a_shared_cache_turn_it_off(settings, caplog):
+    settings.SERVER_PROCESSES, settings.CACHE_IS_SHARED = 5, False
+    with caplog.at_level(logging.WARNING, logger="portal.page_cache"):
+        assert page_cache.page_cache_enabled() is False
+    assert "Public page cache is OFF: 5 worker processes and no shared cache" in caplog.text
+    settings.CACHE_IS_SHARED = True
+    assert page_cache.page_cache_enabled() is True
+    settings.SERVER_PROCESSES, settings.CACHE_IS_SHARED = 1, False
+    assert page_cache.page_cache_enabled() is True
+    settings.PUBLIC_PAGE_CACHE = False
+    assert page_cache.page_cache_enabled() is False
+
+
+def test_gunicorn_tells_the_portal_its_number_of_workers(monkeypatch):
+    import os
+    import runpy
+
+    from tests.portal.live import ROOT
+
+    monkeypatch.setenv("GUNICORN_WORKERS", "7")
+    monkeypatch.delenv("PORTAL_SERVER_PROCESSES", raising=False)
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert os.environ["PORTAL_SERVER_PROCESSES"] == "7"
+
+
+# --- the generation ------------------------------------------------------------------------------
+
+
+def test_the_generation_moves_with_the_transaction(published):
+    before = publication.current_generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publication.advance_generation()
+        assert publication.current_generation() > before
+        raise RuntimeError("rolled back")
+    assert publication.current_generation() == before
+    with transaction.atomic():
+        publication.advance_generation()
+    assert publication.current_generation() > before
+
+
+def test_generation_numbers_only_grow_and_are_times(published):
+    import time
+
+    from reports.public.models import PublicGeneration
+
+    PublicGeneration.objects.update(number=10**18)  # a number from the future (a clock set back)
+    with transaction.atomic():
+        publication.advance_generation()
+    assert publication.current_generation() == 10**18 + 1
+    PublicGeneration.objects.all().delete()  # a flushed database
+    assert publication.current_generation() == 0
+    with transaction.atomic():
+        publication.advance_generation()
+    assert abs(publication.current_generation() / 1_000_000 - time.time()) < 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_service_refuses_to_work_outside_a_transaction():
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        publication.advance_generation()

@@ -1,5 +1,5 @@
-"""Keeping the index right: the workflow, the admin and the rebuild command update it once the
-data is committed; only published reports are ever in it."""
+"""Keeping the index right: the workflow and the admin update it (through reports.publication) in
+the transaction of the change, the rebuild command on demand; only published reports are ever in it."""
 
 from io import StringIO
 
@@ -38,14 +38,26 @@ def test_publishing_makes_a_report_findable(build, moderator, committed):
     }
 
 
-def test_nothing_is_indexed_before_the_commit(build, moderator, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_the_index_commits_with_the_publication_or_not_at_all(build, moderator, monkeypatch):
+    """The index is written in the publication's own transaction: if anything after it fails,
+    the report is neither published nor findable."""
+    from reports import publication
+
     report = build("Абакан", 2020, Status.SUBMITTED, achievements=[f"Проект {WORD}"])
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the page renderer failed")
+
+    monkeypatch.setattr(publication.renderings, "refresh_reports", broken)
+    with pytest.raises(RuntimeError):
         workflow.publish(report, moderator)
-        assert found(WORD) == []
-    assert len(callbacks) == 3  # the e-mail, the index and the page cache generation
-    for callback in callbacks:
-        callback()
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED
+    assert found(WORD) == []
+    assert not SearchDocument.objects.filter(report=report).exists()
+    monkeypatch.undo()
+    workflow.publish(report, moderator)
     assert found(WORD) == [report]
 
 

@@ -1,0 +1,108 @@
+"""render_public_pages — make the stored public renderings that are missing or out of date."""
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from reports.models import Municipality, Report
+from reports.public import renderings
+from reports.public.models import MunicipalityRendering, ReportRendering
+
+BATCH = renderings.BATCH
+
+
+def _kinds(subject: str) -> list[tuple[str, str]]:
+    kinds = [(renderings.HTML, language) for language in renderings.languages()]
+    return kinds + [(renderings.JSON, "")] if subject == "report" else kinds
+
+
+def stale_reports(everything: bool = False):
+    """Published reports lacking a current rendering of some kind (every published report with
+    `everything`), as a queryset of ids in id order."""
+    reports = Report.objects.published()
+    if not everything:
+        lacking = None
+        for format, language in _kinds("report"):
+            current = ReportRendering.objects.filter(
+                report=OuterRef("pk"), format=format, language=language,
+                stamp=renderings.stamp("report", format, language),
+            )
+            condition = ~Exists(current)
+            lacking = condition if lacking is None else lacking | condition
+        reports = reports.filter(lacking)
+    return reports.order_by("pk").values_list("pk", flat=True)
+
+
+def stale_municipalities(everything: bool = False):
+    municipalities = Municipality.objects.filter(Exists(Report.objects.published().filter(municipality=OuterRef("pk"))))
+    if not everything:
+        lacking = None
+        for format, language in _kinds("municipality"):
+            current = MunicipalityRendering.objects.filter(
+                municipality=OuterRef("pk"), format=format, language=language,
+                stamp=renderings.stamp("municipality", format, language),
+            )
+            condition = ~Exists(current)
+            lacking = condition if lacking is None else lacking | condition
+        municipalities = municipalities.filter(lacking)
+    return municipalities.order_by("pk").values_list("pk", flat=True)
+
+
+class Command(BaseCommand):
+    help = (
+        "Делает заново готовый вид опубликованных отчётов и страниц городов (тело страницы на каждом "
+        "языке, документ открытых данных), если его нет или он сделан прежним выпуском портала "
+        "(другими шаблонами, переводами, кодом). Запускается при старте (scripts/entrypoint.sh); "
+        "что не успело — делается при первом просмотре. Публикацию не меняет."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="сделать заново всё, а не только устаревшее")
+        parser.add_argument("--jobs", type=int, default=1, help="сколько процессов работает параллельно (1)")
+        # One part of the work (n/parts: ids with id % parts == n), as --jobs starts it.
+        parser.add_argument("--shard", default=None, help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        jobs = options["jobs"]
+        if jobs < 1:
+            raise CommandError("--jobs: не меньше 1")
+        if jobs > 1 and not options["shard"]:
+            return self._parallel(jobs, options)
+        part, parts = 0, 1
+        if options["shard"]:
+            part, parts = (int(n) for n in options["shard"].split("/"))
+        started = time.monotonic()
+        reports = [pk for pk in stale_reports(options["all"]) if pk % parts == part]
+        done = 0
+        for start in range(0, len(reports), BATCH):
+            with transaction.atomic():
+                renderings.refresh_reports(reports[start : start + BATCH], municipalities=False)
+            done += len(reports[start : start + BATCH])
+            if done % (BATCH * 25) == 0:
+                self.stdout.write(f"  отчётов {done}/{len(reports)}, {time.monotonic() - started:.0f} с")
+        cities = [pk for pk in stale_municipalities(options["all"]) if pk % parts == part]
+        for start in range(0, len(cities), BATCH):
+            with transaction.atomic():
+                renderings.refresh_municipalities(cities[start : start + BATCH])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Готовый вид сделан: отчётов {len(reports)}, городов {len(cities)} "
+                f"за {time.monotonic() - started:.1f} с."
+            )
+        )
+
+    def _parallel(self, jobs: int, options) -> None:
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "render_public_pages"]
+        if options["all"]:
+            command.append("--all")
+        processes = [subprocess.Popen([*command, "--shard", f"{n}/{jobs}"]) for n in range(jobs)]
+        failed = [p.args[-1] for p in processes if p.wait() != 0]
+        if failed:
+            raise CommandError(f"не завершились части: {', '.join(failed)}")

@@ -1,0 +1,313 @@
+"""The stored public form of published reports and municipalities: how it is made, kept and read.
+
+A report's page body (header, contents and every section) in each language, its open-data
+document (the API's JSON), and a city page's body in each language are rendered when what
+they show changes — by reports.publication, in the transaction of the change — and stored
+(reports.public.models). A public page then reads one row instead of rendering a report.
+
+Each row carries a *stamp* of what made it: its template or serializer, the translations of
+its language, the time zone and a version number of this module. After a release that
+changes any of these, `manage.py render_public_pages` renders the rows again; a row still
+missing or out of date when a visitor asks for it is rendered then, stored and served
+(never the old one).
+
+Rendering locks the rows it renders from (the report, then the municipality), so a rendering
+made on read cannot overwrite a newer one stored by a change committed meanwhile.
+"""
+
+import functools
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.db import transaction
+from django.db.models import FilteredRelation, Q, prefetch_related_objects
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+
+from ..models import Municipality, Report
+from ..status import Status
+from ..versions import SECTIONS
+from .models import MunicipalityRendering, RenderingFormat, ReportRendering
+
+# Bump when the Python below changes what a rendering contains.
+RENDERING_VERSION = 1
+REPORT_TEMPLATE = "public/_report_body.html"
+MUNICIPALITY_TEMPLATE = "public/_municipality_body.html"
+BATCH = 200
+HTML, JSON = RenderingFormat.HTML, RenderingFormat.JSON
+
+
+def languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+# --- stamps ------------------------------------------------------------------------------------
+
+
+def _catalogs(language: str) -> list[Path]:
+    return sorted(
+        path
+        for root in settings.LOCALE_PATHS
+        for path in (Path(root) / language / "LC_MESSAGES").glob("*.mo")
+    )
+
+
+def _serializer_source() -> str:
+    from ..api import serializers
+
+    return inspect.getsource(serializers)
+
+
+def _compute_stamp(subject: str, format: str, language: str) -> str:
+    digest = hashlib.sha1(f"{RENDERING_VERSION}|{django.get_version()}|{settings.TIME_ZONE}|{subject}|{format}|{language}".encode())
+    if format == HTML:
+        template = REPORT_TEMPLATE if subject == "report" else MUNICIPALITY_TEMPLATE
+        digest.update(Path(get_template(template).origin.name).read_bytes())
+        for path in _catalogs(language):
+            digest.update(path.read_bytes())
+    else:
+        digest.update(_serializer_source().encode())
+    return digest.hexdigest()[:16]
+
+
+_cached_stamp = functools.lru_cache(maxsize=32)(_compute_stamp)
+
+
+def stamp(subject: str, format: str, language: str = "") -> str:
+    """What makes a rendering of `subject` ("report" or "municipality") in this format and language.
+    Computed once per process (in development on every call, so an edited template shows at once)."""
+    return (_compute_stamp if settings.DEBUG else _cached_stamp)(subject, format, language)
+
+
+# --- making them -------------------------------------------------------------------------------
+
+
+def report_body_html(report: Report, query: str = "") -> str:
+    """The body of a report page (sections prefetched). With `query`, the words are marked (such a
+    body is rendered for one visitor and never stored)."""
+    from .. import search
+
+    sections = []
+    for key, title in SECTIONS:
+        items = list(getattr(report, key).all())
+        if query:
+            for item in items:
+                item.highlighted = search.highlight(item.text, query)
+        sections.append({"key": key, "title": title, "items": items})
+    return render_to_string(REPORT_TEMPLATE, {"report": report, "sections": sections, "query": query})
+
+
+def report_document(report: Report) -> str:
+    """The open-data document of a report: ReportDetailSerializer's output, with the page's path
+    in `url` (the API makes it absolute for each request)."""
+    from ..api.serializers import ReportDetailSerializer
+
+    return json.dumps(ReportDetailSerializer(report).data, ensure_ascii=False, separators=(",", ":"))
+
+
+def municipality_body_html(municipality: Municipality, reports: list[Report]) -> str:
+    """The body of a city page: its published reports by year (newest first) and, year by year,
+    the tasks it set beside what it reported about that year."""
+    by_year = {r.year: r for r in reports}
+    plans = []
+    for report in sorted(reports, key=lambda r: r.year):
+        tasks = list(report.tasks.all())
+        if tasks:
+            target = report.year + 1
+            plans.append({"planned_in": report, "year": target, "tasks": tasks, "outcome": by_year.get(target)})
+    context = {"municipality": municipality, "reports": reports, "plans": list(reversed(plans))}
+    return render_to_string(MUNICIPALITY_TEMPLATE, context)
+
+
+def _report_rows(report: Report, now) -> list[ReportRendering]:
+    rows = []
+    for language in languages():
+        with translation.override(language):
+            content = report_body_html(report)
+        rows.append(
+            ReportRendering(
+                report=report, format=HTML, language=language, content=content,
+                stamp=stamp("report", HTML, language), rendered_at=now,
+            )
+        )
+    rows.append(
+        ReportRendering(
+            report=report, format=JSON, language="", content=report_document(report),
+            stamp=stamp("report", JSON), rendered_at=now,
+        )
+    )
+    return rows
+
+
+def _store(model, rows, key: str) -> None:
+    model.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=[key, "format", "language"],
+        update_fields=["content", "stamp", "rendered_at"],
+    )
+
+
+def refresh_reports(report_ids, *, municipalities: bool = True) -> set[int]:
+    """Store the renderings of these reports as they are now, or delete them for reports that are
+    not published; then (unless told not to) those of their municipalities, whose pages list the
+    reports. Must run inside a transaction (locks the rows). Returns the municipalities' ids."""
+    ids = sorted(set(report_ids))
+    municipality_ids = set()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        rows = list(
+            Report.objects.select_for_update(of=("self",))
+            .filter(pk__in=batch)
+            .select_related("municipality")
+            .order_by("pk")
+        )
+        municipality_ids.update(r.municipality_id for r in rows)
+        published = [r for r in rows if r.status == Status.PUBLISHED]
+        ReportRendering.objects.filter(report_id__in=batch).exclude(
+            report_id__in=[r.pk for r in published]
+        ).delete()
+        if published:
+            prefetch_related_objects(published, *Report.objects.section_prefetches())
+            now = timezone.now()
+            _store(ReportRendering, [row for r in published for row in _report_rows(r, now)], "report")
+    if municipalities:
+        refresh_municipalities(municipality_ids)
+    return municipality_ids
+
+
+def refresh_municipalities(municipality_ids) -> None:
+    """Store the page bodies of these municipalities as they are now (or delete them for a city
+    without published reports). Must run inside a transaction (locks the municipality rows)."""
+    ids = sorted(set(municipality_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        cities = list(Municipality.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
+        reports = {}
+        for report in Report.objects.for_detail().filter(municipality_id__in=batch).order_by("-year"):
+            reports.setdefault(report.municipality_id, []).append(report)
+        MunicipalityRendering.objects.filter(municipality_id__in=batch).exclude(
+            municipality_id__in=list(reports)
+        ).delete()
+        now, rows = timezone.now(), []
+        for city in cities:
+            if city.pk not in reports:
+                continue
+            for report in reports[city.pk]:
+                report.municipality = city  # no query per report for get_absolute_url
+            for language in languages():
+                with translation.override(language):
+                    content = municipality_body_html(city, reports[city.pk])
+                rows.append(
+                    MunicipalityRendering(
+                        municipality=city, format=HTML, language=language, content=content,
+                        stamp=stamp("municipality", HTML, language), rendered_at=now,
+                    )
+                )
+        if rows:
+            _store(MunicipalityRendering, rows, "municipality")
+
+
+# --- reading them ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    id: int
+    year: int
+    municipality_id: int
+    name: str
+    slug: str
+    region: str
+    body: str
+
+
+def report_page(slug: str, year: int, language: str) -> ReportPage | None:
+    """A published report's page body in `language` with what the page around it shows; None if no
+    such report is published. One query, plus a rendering when the stored one is missing or old."""
+    row = (
+        Report.objects.published()
+        .filter(municipality__slug=slug, year=year)
+        .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)))
+        .values_list(
+            "pk", "year", "municipality_id", "municipality__name", "municipality__slug", "municipality__region",
+            "shown__content", "shown__stamp",
+        )
+        .order_by()[:1]
+    )
+    row = next(iter(row), None)
+    if row is None:
+        return None
+    *values, content, made_by = row
+    if made_by != stamp("report", HTML, language):
+        content = _render_on_read(ReportRendering, "report", row[0], HTML, language)
+        if content is None:  # withdrawn meanwhile
+            return None
+    return ReportPage(*values, body=content)
+
+
+def report_document_for(report_id: int) -> dict | None:
+    """The stored open-data document of a published report (None if it is not published)."""
+    row = (
+        Report.objects.published()
+        .filter(pk=report_id)
+        .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=JSON)))
+        .values_list("shown__content", "shown__stamp")
+        .order_by()[:1]
+    )
+    row = next(iter(row), None)
+    if row is None:
+        return None
+    content, made_by = row
+    if made_by != stamp("report", JSON):
+        content = _render_on_read(ReportRendering, "report", report_id, JSON, "")
+        if content is None:
+            return None
+    return json.loads(content)
+
+
+@dataclass(frozen=True)
+class MunicipalityPage:
+    id: int
+    name: str
+    slug: str
+    region: str
+    body: str
+
+
+def municipality_page(slug: str, language: str) -> MunicipalityPage | None:
+    """A city page's body; None if the city has no published report. One query when stored."""
+    row = (
+        Municipality.objects.filter(slug=slug)
+        .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)))
+        .values_list("pk", "name", "slug", "region", "shown__content", "shown__stamp")
+        .order_by()[:1]
+    )
+    row = next(iter(row), None)
+    if row is None:
+        return None
+    *values, content, made_by = row
+    if made_by != stamp("municipality", HTML, language):
+        # Missing: not rendered yet, or the city has no published report (then there is none to render).
+        content = _render_on_read(MunicipalityRendering, "municipality", row[0], HTML, language)
+        if content is None:
+            return None
+    return MunicipalityPage(*values, body=content)
+
+
+def _render_on_read(model, subject: str, pk: int, format: str, language: str) -> str | None:
+    """Render the renderings of one report or municipality now (locking its rows, so a change
+    committed meanwhile wins) and return the one asked for; None if there is none to make."""
+    with transaction.atomic():
+        if subject == "report":
+            refresh_reports([pk], municipalities=False)
+            found = model.objects.filter(report_id=pk, format=format, language=language)
+        else:
+            refresh_municipalities([pk])
+            found = model.objects.filter(municipality_id=pk, format=format, language=language)
+        return found.values_list("content", flat=True).first()
