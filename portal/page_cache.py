@@ -1,26 +1,32 @@
 """Whole public pages for anonymous visitors, kept per generation of published content.
 
-Which pages are still true is a fact in the database: reports.publication moves the
-*generation* on (a row, in the transaction of every change the public can see). Every
-cacheable request reads it (one small query) and looks for the page under a key that
-contains it, so a page rendered before a publication, withdrawal or edit is simply never
-looked up again. Nothing is invalidated, nothing has to reach a cache at the moment of a
-change, and an unreachable, slow or lost cache costs speed, never correctness.
+Which pages are still true is a fact in the database: reports.publication moves on the
+*generations* of the scopes a change touches (rows, in the transaction of every change the
+public can see) — "all", "lists" (pages that list reports), "city:<slug>", "year:<Y>". Every
+cacheable request reads the numbers of its page's scopes (one small query) and looks for the
+page under a key that contains them, so a page rendered before a change of its scopes is
+simply never looked up again. Nothing is invalidated, nothing has to reach a cache at the
+moment of a change, and an unreachable, slow or lost cache costs speed, never correctness. A
+report page's scopes are its city and its year: publishing another city's report of another
+year leaves it cached.
 
-Pages are kept in two places: this process's memory (the pages of the current generation,
-up to PUBLIC_PAGE_CACHE_MEMORY bytes; a hit costs the generation query and nothing else) and
-the shared cache (Redis via django-redis, compressed, with timeouts of tens of milliseconds
-and errors ignored), where a page rendered by one process is found by the others.
+Pages are kept in this process's memory (up to PUBLIC_PAGE_CACHE_MEMORY bytes, least recently
+used out first; a hit costs the generations query and nothing else) and, for the pages that
+are costly to make and shared by many (home, lists, search, feed, API lists), in the shared
+cache too (Redis via django-redis, compressed, with timeouts of tens of milliseconds and errors
+ignored), where a page rendered by one process is found by the others. The pages of single
+reports and cities are made from their stored renderings in a millisecond or two and number
+hundreds of thousands: they stay in process memory (see `public_page`).
 
 With several worker processes and no shared cache the page cache turns itself off at
 start-up and says so in the log: every process would render and keep its own copy of every
-page. Facts that many pages show and that change only with the generation (the years and
-regions of the filter form) are computed once per generation per process (`per_generation`).
+page. Facts that many pages show and that change only with the lists (the years and regions
+of the filter form) are computed once per generation per process (`per_generation`).
 
 Only anonymous GET/HEAD requests of views marked with `public_page` are served (no session
 cookie: the public pages show nothing personal; the back office is never cached). Responses
 carry an ETag and Last-Modified and are revalidated on every visit, so a browser or proxy
-gets a cheap 304 and never keeps a page past a change.
+gets a cheap 304 (by the ETag) and never keeps a page past a change.
 """
 
 import hashlib
@@ -38,7 +44,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
-from reports.publication import current_generation
+from reports.publication import ALL, LISTS, generations
 
 from .release import release_id
 
@@ -48,13 +54,19 @@ logger = logging.getLogger("portal.page_cache")
 PAGE_TIMEOUT = 24 * 3600
 # Headers that belong to one response only.
 _NOT_STORED = {"set-cookie", "date", "content-security-policy"}
-# The generation the current request is served in (read once per request).
-_request_generation: ContextVar[int | None] = ContextVar("public_generation", default=None)
+# The generations the current request is served in: {scope: number}.
+_request_generations: ContextVar[dict | None] = ContextVar("public_generations", default=None)
 
 
-def public_page(view):
-    """Mark a view whose anonymous GET responses may be cached by generation."""
-    view.public_page_cache = True
+def public_page(view, scopes=None, shared=True):
+    """Mark a view whose anonymous GET responses may be cached. `scopes(**url_kwargs)` names the
+    scopes of published content its pages show, besides "all"; by default the lists. `shared`:
+    kept in the shared cache as well as in each process's memory. Pages with one address per
+    report or city (hundreds of thousands, each cheap to make from its stored rendering) are not:
+    they would push the few costly pages (lists, search) out of Redis, and sending each there and
+    back costs as much as making it again."""
+    view.public_page_scopes = scopes or (lambda **kwargs: (LISTS,))
+    view.public_page_shared = shared
     return view
 
 
@@ -62,36 +74,28 @@ def public_page(view):
 
 
 class ProcessPages:
-    """The pages of the newest generation this process has seen, least recently used out first
-    past `limit` bytes. A page of an older generation is never stored or returned."""
+    """Pages this process rendered or fetched, least recently used out first past `limit` bytes.
+    Keys hold the generations, so a page of an old generation is never asked for again and
+    simply ages out."""
 
     def __init__(self, limit: int):
         self.limit = limit
-        self.generation = None
         self.pages: OrderedDict[str, tuple] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, generation: int, key: str):
+    def get(self, key: str):
         with self.lock:
-            if generation != self.generation:
-                return None
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
             return page
 
-    def put(self, generation: int, key: str, page: tuple) -> None:
+    def put(self, key: str, page: tuple) -> None:
         size = len(page[0])
         if size > self.limit:
             return
         with self.lock:
-            if self.generation is None or generation > self.generation:
-                self.pages.clear()
-                self.size = 0
-                self.generation = generation
-            elif generation < self.generation:
-                return
             old = self.pages.pop(key, None)
             if old is not None:
                 self.size -= len(old[0])
@@ -105,7 +109,6 @@ class ProcessPages:
         with self.lock:
             self.pages.clear()
             self.size = 0
-            self.generation = None
 
 
 process_pages = ProcessPages(settings.PUBLIC_PAGE_CACHE_MEMORY)
@@ -132,25 +135,28 @@ def page_cache_enabled() -> bool:
 
 # --- facts per generation ----------------------------------------------------------------------
 
-_facts: dict[str, tuple[int, object]] = {}
+_facts: dict[str, tuple[tuple, object]] = {}
 _facts_lock = threading.Lock()
+_FACT_SCOPES = (ALL, LISTS)
 
 
 def per_generation(name: str, compute):
-    """compute() once per generation of published content in this process (for facts many pages
-    show, such as the years and regions of the filter form); every time with the cache off."""
+    """compute() once per generation of the lists in this process (for facts many pages show,
+    such as the years and regions of the filter form); every time with the cache off."""
     if not settings.PUBLIC_PAGE_CACHE:
         return compute()
-    generation = _request_generation.get()
-    if generation is None:
-        generation = current_generation()
+    known_now = _request_generations.get() or {}
+    if all(scope in known_now for scope in _FACT_SCOPES):
+        numbers = tuple(known_now[scope] for scope in _FACT_SCOPES)
+    else:
+        numbers = generations(_FACT_SCOPES)
     with _facts_lock:
         known = _facts.get(name)
-    if known is not None and known[0] == generation:
+    if known is not None and known[0] == numbers:
         return known[1]
     value = compute()
     with _facts_lock:
-        _facts[name] = (generation, value)
+        _facts[name] = (numbers, value)
     return value
 
 
@@ -172,14 +178,18 @@ def _variant(request) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _cacheable_path(path: str, urlconf) -> bool:
-    # Resolving costs as much as the rest of a cache hit; the answer for a path never changes
-    # while the process runs (the URLconf is fixed).
+def _page_scopes(path: str, urlconf) -> tuple[tuple[str, ...], bool] | None:
+    """(The scopes of the page at `path`, "all" first; whether it goes to the shared cache), or
+    None if it is not a cacheable page. Resolving costs as much as the rest of a cache hit, and
+    the answer for a path never changes while the process runs (the URLconf is fixed)."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_page_cache", False)
+        return None
+    scopes = getattr(match.func, "public_page_scopes", None)
+    if scopes is None:
+        return None
+    return (ALL, *scopes(**match.kwargs)), match.func.public_page_shared
 
 
 class PublicPageCacheMiddleware:
@@ -195,43 +205,45 @@ class PublicPageCacheMiddleware:
             or not settings.PUBLIC_PAGE_CACHE  # tests switch it per test
             or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or not _cacheable_path(request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
         ):
             return self.get_response(request)
+        found = _page_scopes(request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+        if found is None:
+            return self.get_response(request)
+        scopes, shared = found
         try:
-            generation = current_generation()
+            numbers = generations(scopes)
         except DatabaseError:  # the view meets the outage too and answers with the 503 page
             return self.get_response(request)
-        token = _request_generation.set(generation)
+        token = _request_generations.set(dict(zip(scopes, numbers)))
         try:
-            return self._serve(request, generation)
+            return self._serve(request, numbers, shared_cache() if shared else None)
         finally:
-            _request_generation.reset(token)
+            _request_generations.reset(token)
 
-    def _serve(self, request, generation: int):
-        key = f"page:{release_id()}:{generation}:{_variant(request)}"
-        page = process_pages.get(generation, key)
-        shared = shared_cache()
+    def _serve(self, request, numbers: tuple[int, ...], shared):
+        key = f"page:{release_id()}:{'.'.join(map(str, numbers))}:{_variant(request)}"
+        page = process_pages.get(key)
         if page is None and shared is not None:
             page = shared.get(key)  # None when missing, or when the cache is down or slow
             if page is not None:
-                process_pages.put(generation, key, page)
+                process_pages.put(key, page)
         if page is not None:
             response = _rebuild(page)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if _storable(response):
-                _finish(response, generation)
+                _finish(response, max(numbers))
                 page = _freeze(response)
-                process_pages.put(generation, key, page)
+                process_pages.put(key, page)
                 if shared is not None:
                     shared.set(key, page, PAGE_TIMEOUT)
             response["X-Page-Cache"] = "miss"
         if response.status_code == 200 and response.has_header("ETag"):
-            return get_conditional_response(
-                request, etag=response["ETag"], last_modified=generation // 1_000_000, response=response
-            )
+            # By the ETag only: Last-Modified counts whole seconds, and two versions of a page made
+            # within one second would share it (a 304 for the older one would be stale).
+            return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
 
@@ -248,7 +260,7 @@ def _storable(response) -> bool:
 
 def _finish(response, generation: int) -> None:
     response["ETag"] = '"%s"' % hashlib.sha1(response.content).hexdigest()[:24]
-    # Generation numbers are microseconds since the epoch: the time of the last change.
+    # Generation numbers are microseconds since the epoch: the time of the page's last change.
     response["Last-Modified"] = http_date(generation // 1_000_000)
     # Revalidate every time (cheap with the ETag): a publication shows at once.
     response["Cache-Control"] = "public, max-age=0, must-revalidate"

@@ -49,6 +49,8 @@ class Municipality(models.Model):
         verbose_name = _("муниципалитет")
         verbose_name_plural = _("муниципалитеты")
         ordering = ["name"]
+        # A region's cities by name: the cities page, the city select and a report's neighbours.
+        indexes = [models.Index(fields=["region", "name"], name="municipality_region_name")]
 
     def __str__(self):
         return self.name

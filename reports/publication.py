@@ -19,16 +19,30 @@ nothing public and costs nothing here.
 
 import time
 
-from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db import transaction
+from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+
+from portal.db import fetch_all_checking
 
 from . import search
 from .models import Report
 from .public import renderings
-from .public.models import PublicGeneration
+from .public.models import MunicipalityRendering, PublicGeneration, ReportRendering
 from .status import Status
+
+
+# The scopes of what the public sees (reports.public.models.PublicGeneration).
+ALL, LISTS = "all", "lists"
+
+
+def city_scope(slug: str) -> str:
+    return f"city:{slug}"
+
+
+def year_scope(year: int) -> str:
+    return f"year:{year}"
 
 
 def report_changed(report: Report, *, was_published: bool = False) -> None:
@@ -39,32 +53,34 @@ def report_changed(report: Report, *, was_published: bool = False) -> None:
     _require_transaction()
     search.index_report(report.pk)
     renderings.refresh_reports([report.pk])
-    advance_generation()
+    # Its page and its city's pages; the lists; the pages of its year, which link it as a neighbour.
+    advance(LISTS, city_scope(report.municipality.slug), year_scope(report.year))
 
 
 def municipality_changed(municipality_id: int) -> None:
-    """A municipality's name, address, region or website changed: its published reports show them."""
+    """A municipality's name, address, region or website changed: its published reports show them,
+    and so do the lists and its neighbours' pages."""
     if not Report.objects.published().filter(municipality_id=municipality_id).exists():
         return
     _require_transaction()
     search.index_municipality(municipality_id)
     ids = Report.objects.published().filter(municipality_id=municipality_id).values_list("pk", flat=True)
     renderings.refresh_reports(list(ids))
-    advance_generation()
+    advance(ALL)
 
 
 def reports_loaded(report_ids) -> None:
     """Many published reports were written at once and indexed in bulk (the national-scale
-    generator): store their renderings and their cities' and start a new generation."""
+    generator): store their renderings and their cities' and start a new generation of everything."""
     _require_transaction()
     renderings.refresh_reports(report_ids)
-    advance_generation()
+    advance(ALL)
 
 
 def reports_deleted() -> None:
     """Reports were deleted in bulk with their renderings and index rows (the generator's --clear)."""
     _require_transaction()
-    advance_generation()
+    advance(ALL)
 
 
 def everything_changed() -> int:
@@ -72,43 +88,53 @@ def everything_changed() -> int:
     Returns the number of search documents."""
     _require_transaction()
     documents = search.rebuild_index()
-    from .public.models import MunicipalityRendering, ReportRendering
-
     ReportRendering.objects.all().delete()
     MunicipalityRendering.objects.all().delete()
     renderings.refresh_reports(Report.objects.published().order_by("pk").values_list("pk", flat=True))
-    advance_generation()
+    advance(ALL)
     return documents
 
 
-# --- the generation -----------------------------------------------------------------------------
+# --- generations ----------------------------------------------------------------------------------
 
-# Read on every anonymous request to a cacheable page, so with the least machinery there is.
-_CURRENT = f"SELECT number FROM {PublicGeneration._meta.db_table} WHERE id = 1"
-
-
-def current_generation() -> int:
-    """The number of the current generation of published content (0 before the first one)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CURRENT)
-        row = cursor.fetchone()
-    return row[0] if row else 0
+_table = PublicGeneration._meta.db_table
+# Read on every anonymous request to a cacheable page: plain SQL, one statement per number of
+# scopes (each prepared once per connection, see DATABASES in settings).
+_READ = {n: f"SELECT scope, number FROM {_table} WHERE scope IN ({', '.join(['%s'] * n)})" for n in range(1, 5)}
 
 
-def advance_generation() -> None:
-    """Start a new generation when the current transaction commits (with it, or not at all).
+def generations(scopes) -> tuple[int, ...]:
+    """The current numbers of these scopes, in their order (0 for a scope never changed)."""
+    rows = fetch_all_checking(_READ[len(scopes)], list(scopes))
+    found = dict(rows)
+    return tuple(found.get(scope, 0) for scope in scopes)
+
+
+def current_generation(scopes=(ALL, LISTS)) -> int:
+    """The newest number among these scopes (by default: what the pages that list reports show)."""
+    return max(generations(scopes))
+
+
+def advance(*scopes: str) -> None:
+    """Start a new generation of these scopes when the current transaction commits (with it, or
+    not at all); "all" starts one for every page.
 
     Numbers are microseconds since the epoch and only grow, so a number is never reused — not
     even after a restore — and a cache that outlives the database never holds a page under a
-    number that means something else now. The row lock orders concurrent publications."""
+    number that means something else now. The row locks order concurrent publications."""
     _require_transaction()
     now = timezone.now()
     number = time.time_ns() // 1000
-    updated = PublicGeneration.objects.filter(pk=1).update(
-        number=Greatest(F("number") + 1, Value(number)), changed_at=now
+    scopes = sorted(set(scopes))
+    PublicGeneration.objects.bulk_create(
+        [PublicGeneration(scope=scope, number=number, changed_at=now) for scope in scopes], ignore_conflicts=True
     )
-    if not updated:  # a database emptied by a test's flush
-        PublicGeneration.objects.get_or_create(pk=1, defaults={"number": number, "changed_at": now})
+    PublicGeneration.objects.filter(scope__in=scopes).update(
+        # BigIntegerField said out loud: a bare Value(int) is sent as int4 with server-side
+        # binding (settings) and a number of microseconds does not fit.
+        number=Greatest(F("number") + 1, Value(number, output_field=BigIntegerField())),
+        changed_at=now,
+    )
 
 
 def _require_transaction() -> None:

@@ -308,7 +308,9 @@ def pick_targets(database_url: str, cold_count: int, search_word: str | None = N
 
 def pages(targets: Targets) -> list[dict]:
     """The benchmark with the caches on, in order. `paths` of more than one entry are rotated
-    through; `cold`: the cache is emptied first; `regen`: a publication elsewhere first."""
+    through; `cold`: the cache is emptied first; `regen`: the pages are served for a while (each
+    2 × workers times), then another city's report of the newest year is published (what that
+    does to the cache: the generations of its scopes move on)."""
     list_query = urlencode({"region": targets.region, "year": targets.year})
     one = lambda key, title, path: {"key": key, "title": title, "paths": [path]}  # noqa: E731
     return [
@@ -386,14 +388,38 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def new_generation(database_url: str) -> None:
-    """What a publication elsewhere does to the page cache: the generation of published content
-    moves on (reports.publication.advance_generation), so no cached page is current any more."""
+def new_generation(database_url: str, *scopes: str) -> None:
+    """What a change does to the page cache: the generations of its scopes move on
+    (reports.publication.advance), so no cached page of those scopes is current any more."""
     with pg_connect(database_url, autocommit=True) as conn:
-        conn.execute(
-            "UPDATE reports_publicgeneration SET number = greatest(number + 1, "
-            "(extract(epoch from clock_timestamp()) * 1000000)::bigint), changed_at = now()"
-        )
+        for scope in scopes:
+            conn.execute(
+                "INSERT INTO reports_publicgeneration (scope, number, changed_at) VALUES "
+                "(%s, (extract(epoch from clock_timestamp()) * 1000000)::bigint, now()) "
+                "ON CONFLICT (scope) DO UPDATE SET number = greatest(reports_publicgeneration.number + 1, "
+                "(extract(epoch from clock_timestamp()) * 1000000)::bigint), changed_at = now()",
+                [scope],
+            )
+
+
+def publication_elsewhere(database_url: str, paths: list[str]) -> str:
+    """What publishing one more report does to the page cache: the lists, the report's city (one
+    of none of `paths`) and its year (the newest, as in real life) get a new generation."""
+    with pg_connect(database_url) as conn:
+        year = conn.execute("SELECT max(year) FROM reports_report WHERE status = 'published'").fetchone()[0]
+        slugs = [slug for (slug,) in conn.execute("SELECT slug FROM reports_municipality ORDER BY md5(slug) LIMIT 200")]
+    taken = {path.split("/")[2] for path in paths}
+    city = next(slug for slug in slugs if slug not in taken)
+    new_generation(database_url, "lists", f"city:{city}", f"year:{year}")
+    return f"{city} {year}"
+
+
+def warm(server, paths: list[str], workers: int = 8) -> int:
+    """GET every path once (in parallel); returns how many answered 200."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return sum(1 for status, _body in pool.map(server.get, paths) if status == 200)
 
 
 def flush_redis(url: str) -> None:
@@ -790,9 +816,15 @@ def measure(server: Server, plan: list[dict], args, workdir: Path, cache_url, no
         if page.get("cold"):
             if cache_url:
                 flush_redis(cache_url)
-            new_generation(args.database_url)  # and the pages in each process's memory
+            new_generation(args.database_url, "all")  # and the pages in each process's memory
         elif page.get("regen"):
-            new_generation(args.database_url)
+            # Pages that the site has been serving: each asked for often enough to be in the memory
+            # of the worker processes (a report page is kept in process memory, portal/page_cache.py).
+            started = time.monotonic()
+            rounds = 2 * args.workers
+            warm(server, page["paths"] * rounds)
+            say(f"    {len(page['paths'])} отчётов запрошено по {rounds} раз за {time.monotonic() - started:.0f} с; "
+                f"публикация: {publication_elsewhere(args.database_url, page['paths'])}")
         elif args.warmup > 0:
             run_wrk(server.base_url, page["paths"], workdir, duration=args.warmup, **run_kwargs)
         say(f"… {page['title']}: {unquote(page['paths'][0])}")
@@ -847,9 +879,9 @@ def run(args) -> dict:
         ensure_data(args.database_url, args.ensure_reports, args.years)
     counts = data_counts(args.database_url)
     say(f"Данные: отчётов {counts['reports']} (опубликовано {counts['published']}), пунктов {counts['items']}")
-    cold_count = args.cold_urls or max(2000, int(args.duration * 400))
+    cold_count = args.cold_urls or max(2000, int(args.duration * 1000))
     targets = pick_targets(args.database_url, cold_count, args.search_word)
-    targets.regen_count = min(cold_count, args.regen_urls or max(2000, int(args.duration * 400)))
+    targets.regen_count = min(cold_count, args.regen_urls or 1000)
     plans = [("Кэши включены", pages(targets), []), ("Все кэши выключены", pages_off(targets), ["DJANGO_PUBLIC_PAGE_CACHE=0"])]
     if args.pages:
         wanted = set(args.pages.split(","))

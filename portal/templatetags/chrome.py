@@ -10,6 +10,7 @@ In development (DEBUG) nothing is kept, so an edited template shows at once.
 """
 
 import threading
+from html import escape
 
 from django import template
 from django.conf import settings
@@ -50,3 +51,12 @@ def forget() -> None:
     """Drop what this process kept (tests that change templates or settings)."""
     with _lock:
         _kept.clear()
+
+
+@register.filter
+def link_items(links):
+    """(address, label) pairs as `<li><a href="…">…</a></li>`, escaped: what a `{% for %}` over them
+    would give, at a fraction of its cost (a report page has dozens: the city's other years and
+    its neighbours, rendered on every cold visit)."""
+    # html.escape is what django.utils.html.escape calls, without its check for lazy strings.
+    return mark_safe("".join(f'<li><a href="{escape(href)}">{escape(str(label))}</a></li>' for href, label in links))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("schema/", public_page(SpectacularAPIView.as_view()), name="schema"),
     *router.urls,
 ]
-# The list and detail views the router built: anonymous reads, cached by generation.
+# The list and detail views the router built: anonymous reads, cached by generation (a report's
+# record, one of hundreds of thousands made from its stored document, in process memory only).
 for pattern in router.urls:
-    public_page(pattern.callback)
+    public_page(pattern.callback, shared=pattern.name != "report-detail")

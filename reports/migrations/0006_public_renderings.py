@@ -8,13 +8,13 @@ from django.utils import timezone
 
 
 def first_generation(apps, schema_editor):
-    """The one row of PublicGeneration. Numbers are microseconds since the epoch (and only grow),
+    """The generation of scope "all". Numbers are microseconds since the epoch (and only grow),
     so a number is never reused, not even after a restore: a cache that outlives the database
     cannot hold a page under a number that now means something else. The renderings themselves
     are made by `manage.py render_public_pages` (the entrypoint runs it) or on first read."""
     PublicGeneration = apps.get_model("reports", "PublicGeneration")
     PublicGeneration.objects.get_or_create(
-        id=1, defaults={"number": time.time_ns() // 1000, "changed_at": timezone.now()}
+        scope="all", defaults={"number": time.time_ns() // 1000, "changed_at": timezone.now()}
     )
 
 
@@ -28,8 +28,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PublicGeneration',
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('number', models.BigIntegerField(default=1, verbose_name='номер')),
+                ('scope', models.CharField(max_length=220, primary_key=True, serialize=False, verbose_name='область')),
+                ('number', models.BigIntegerField(verbose_name='номер')),
                 ('changed_at', models.DateTimeField(verbose_name='изменено')),
             ],
             options={

@@ -13,13 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PublicGeneration(models.Model):
-    """One row. Its number moves on in the transaction of every change to what the public can
-    see; a cached page is kept under the number it was rendered in and served only while that
-    number is current. Being a database row, it commits or rolls back with the change itself and
-    is the same for every process — whether a page may be served never depends on a cache."""
+    """The generation of one *scope* of what the public sees. Its number moves on in the
+    transaction of every change to that scope (reports.publication): "all" — anything at all
+    (a municipality edited, a restore); "lists" — the pages that list reports (home, lists,
+    search, feed, API lists); "city:<slug>" — a city's page and its reports' pages; "year:<Y>" —
+    the reports of a year (their pages link same-year neighbours). A cached page is kept under
+    the numbers of its scopes and served only while they are current; as database rows, they
+    commit or roll back with the change itself and are the same for every process — whether a
+    page may be served never depends on a cache. A scope without a row has number 0."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    number = models.BigIntegerField(_("номер"), default=1)
+    scope = models.CharField(_("область"), max_length=220, primary_key=True)
+    number = models.BigIntegerField(_("номер"))
     changed_at = models.DateTimeField(_("изменено"))
 
     class Meta:
@@ -27,7 +31,7 @@ class PublicGeneration(models.Model):
         verbose_name_plural = _("поколения опубликованного")
 
     def __str__(self):
-        return str(self.number)
+        return f"{self.scope}: {self.number}"
 
 
 class RenderingFormat(models.TextChoices):

@@ -29,6 +29,8 @@ from django.db.models import FilteredRelation, Q, prefetch_related_objects
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from portal.db import CompiledQuery
+
 from ..models import Municipality, Report
 from ..status import Status
 from ..versions import SECTIONS
@@ -57,31 +59,34 @@ def _catalogs(language: str) -> list[Path]:
     )
 
 
-def _serializer_source() -> str:
-    from ..api import serializers
-
-    return inspect.getsource(serializers)
-
-
-def _compute_stamp(subject: str, format: str, language: str) -> str:
-    digest = hashlib.sha1(f"{RENDERING_VERSION}|{django.get_version()}|{settings.TIME_ZONE}|{subject}|{format}|{language}".encode())
+def _sources(subject: str, format: str, language: str) -> list[Path]:
+    """The files whose content decides a rendering: its template and translations, or its serializer."""
     if format == HTML:
         template = REPORT_TEMPLATE if subject == "report" else MUNICIPALITY_TEMPLATE
-        digest.update(Path(get_template(template).origin.name).read_bytes())
-        for path in _catalogs(language):
-            digest.update(path.read_bytes())
-    else:
-        digest.update(_serializer_source().encode())
+        return [Path(get_template(template).origin.name), *_catalogs(language)]
+    from ..api import serializers
+
+    return [Path(inspect.getfile(serializers))]
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_stamp(subject: str, format: str, language: str, _mtimes: tuple = ()) -> str:
+    digest = hashlib.sha1(
+        f"{RENDERING_VERSION}|{django.get_version()}|{settings.TIME_ZONE}|{subject}|{format}|{language}".encode()
+    )
+    for path in _sources(subject, format, language):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-_cached_stamp = functools.lru_cache(maxsize=32)(_compute_stamp)
 
 
 def stamp(subject: str, format: str, language: str = "") -> str:
     """What makes a rendering of `subject` ("report" or "municipality") in this format and language.
-    Computed once per process (in development on every call, so an edited template shows at once)."""
-    return (_compute_stamp if settings.DEBUG else _cached_stamp)(subject, format, language)
+    Computed once per process; in development (DEBUG) again whenever one of its files changes, so
+    an edited template shows at once."""
+    mtimes = ()
+    if settings.DEBUG:
+        mtimes = tuple(path.stat().st_mtime_ns for path in _sources(subject, format, language))
+    return _cached_stamp(subject, format, language, mtimes)
 
 
 # --- making them -------------------------------------------------------------------------------
@@ -102,12 +107,14 @@ def report_body_html(report: Report, query: str = "") -> str:
     return render_to_string(REPORT_TEMPLATE, {"report": report, "sections": sections, "query": query})
 
 
-def report_document(report: Report) -> str:
-    """The open-data document of a report: ReportDetailSerializer's output, with the page's path
-    in `url` (the API makes it absolute for each request)."""
+def report_documents(reports: list[Report]) -> list[str]:
+    """The open-data documents of reports (sections prefetched): ReportDetailSerializer's output,
+    with the page's path in `url` (the API makes it absolute for each request). One serializer
+    for the batch: building one per report costs more than the documents."""
     from ..api.serializers import ReportDetailSerializer
 
-    return json.dumps(ReportDetailSerializer(report).data, ensure_ascii=False, separators=(",", ":"))
+    data = ReportDetailSerializer(reports, many=True).data
+    return [json.dumps(document, ensure_ascii=False, separators=(",", ":")) for document in data]
 
 
 def municipality_body_html(municipality: Municipality, reports: list[Report]) -> str:
@@ -124,23 +131,21 @@ def municipality_body_html(municipality: Municipality, reports: list[Report]) ->
     return render_to_string(MUNICIPALITY_TEMPLATE, context)
 
 
-def _report_rows(report: Report, now) -> list[ReportRendering]:
+def _report_rows(reports: list[Report], now) -> list[ReportRendering]:
     rows = []
     for language in languages():
+        made_by = stamp("report", HTML, language)
         with translation.override(language):
-            content = report_body_html(report)
-        rows.append(
-            ReportRendering(
-                report=report, format=HTML, language=language, content=content,
-                stamp=stamp("report", HTML, language), rendered_at=now,
-            )
-        )
-    rows.append(
-        ReportRendering(
-            report=report, format=JSON, language="", content=report_document(report),
-            stamp=stamp("report", JSON), rendered_at=now,
-        )
-    )
+            for report in reports:
+                rows.append(
+                    ReportRendering(
+                        report=report, format=HTML, language=language, content=report_body_html(report),
+                        stamp=made_by, rendered_at=now,
+                    )
+                )
+    made_by = stamp("report", JSON)
+    for report, content in zip(reports, report_documents(reports)):
+        rows.append(ReportRendering(report=report, format=JSON, language="", content=content, stamp=made_by, rendered_at=now))
     return rows
 
 
@@ -175,7 +180,7 @@ def refresh_reports(report_ids, *, municipalities: bool = True) -> set[int]:
         if published:
             prefetch_related_objects(published, *Report.objects.section_prefetches())
             now = timezone.now()
-            _store(ReportRendering, [row for r in published for row in _report_rows(r, now)], "report")
+            _store(ReportRendering, _report_rows(published, now), "report")
     if municipalities:
         refresh_municipalities(municipality_ids)
     return municipality_ids
@@ -227,10 +232,11 @@ class ReportPage:
     body: str
 
 
-def report_page(slug: str, year: int, language: str) -> ReportPage | None:
-    """A published report's page body in `language` with what the page around it shows; None if no
-    such report is published. One query, plus a rendering when the stored one is missing or old."""
-    row = (
+# Sample values for the queries compiled once per process (portal.db.CompiledQuery).
+_SLUG, _YEAR, _ID, _LANGUAGE = "\x01slug", 32_717, -1_000_002, "\x01language"  # each valid for its field
+
+_REPORT_PAGE = CompiledQuery(
+    lambda slug, year, language: (
         Report.objects.published()
         .filter(municipality__slug=slug, year=year)
         .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)))
@@ -239,8 +245,15 @@ def report_page(slug: str, year: int, language: str) -> ReportPage | None:
             "shown__content", "shown__stamp",
         )
         .order_by()[:1]
-    )
-    row = next(iter(row), None)
+    ),
+    slug=_SLUG, year=_YEAR, language=_LANGUAGE,
+)
+
+
+def report_page(slug: str, year: int, language: str) -> ReportPage | None:
+    """A published report's page body in `language` with what the page around it shows; None if no
+    such report is published. One query, plus a rendering when the stored one is missing or old."""
+    row = next(iter(_REPORT_PAGE.rows(slug=slug, year=year, language=language)), None)
     if row is None:
         return None
     *values, content, made_by = row
@@ -251,16 +264,21 @@ def report_page(slug: str, year: int, language: str) -> ReportPage | None:
     return ReportPage(*values, body=content)
 
 
-def report_document_for(report_id: int) -> dict | None:
-    """The stored open-data document of a published report (None if it is not published)."""
-    row = (
+_REPORT_DOCUMENT = CompiledQuery(
+    lambda pk: (
         Report.objects.published()
-        .filter(pk=report_id)
+        .filter(pk=pk)
         .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=JSON)))
         .values_list("shown__content", "shown__stamp")
         .order_by()[:1]
-    )
-    row = next(iter(row), None)
+    ),
+    pk=_ID,
+)
+
+
+def report_document_for(report_id: int) -> dict | None:
+    """The stored open-data document of a published report (None if it is not published)."""
+    row = next(iter(_REPORT_DOCUMENT.rows(pk=report_id)), None)
     if row is None:
         return None
     content, made_by = row
@@ -280,15 +298,20 @@ class MunicipalityPage:
     body: str
 
 
-def municipality_page(slug: str, language: str) -> MunicipalityPage | None:
-    """A city page's body; None if the city has no published report. One query when stored."""
-    row = (
+_MUNICIPALITY_PAGE = CompiledQuery(
+    lambda slug, language: (
         Municipality.objects.filter(slug=slug)
         .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)))
         .values_list("pk", "name", "slug", "region", "shown__content", "shown__stamp")
         .order_by()[:1]
-    )
-    row = next(iter(row), None)
+    ),
+    slug=_SLUG, language=_LANGUAGE,
+)
+
+
+def municipality_page(slug: str, language: str) -> MunicipalityPage | None:
+    """A city page's body; None if the city has no published report. One query when stored."""
+    row = next(iter(_MUNICIPALITY_PAGE.rows(slug=slug, language=language)), None)
     if row is None:
         return None
     *values, content, made_by = row

@@ -3,6 +3,8 @@ from django.urls import path
 from . import exports, feeds, views
 from portal.page_cache import public_page
 
+from ..publication import city_scope, year_scope
+
 app_name = "public"
 
 urlpatterns = [
@@ -10,9 +12,20 @@ urlpatterns = [
     path("reports/", public_page(views.report_list), name="report_list"),
     path("reports/export.csv", exports.export_csv, name="export_csv"),
     path("reports/export.json", exports.export_json, name="export_json"),
-    path("reports/<slug:slug>/<int:year>/", public_page(views.report_detail), name="report_detail"),
+    path(
+        "reports/<slug:slug>/<int:year>/",
+        # Its city's other years and its year's neighbours are on it: not the lists' scope.
+        public_page(
+            views.report_detail, scopes=lambda slug, year: (city_scope(slug), year_scope(year)), shared=False
+        ),
+        name="report_detail",
+    ),
     path("municipalities/", public_page(views.municipality_list), name="municipality_list"),
-    path("municipalities/<slug:slug>/", public_page(views.municipality_detail), name="municipality_detail"),
+    path(
+        "municipalities/<slug:slug>/",
+        public_page(views.municipality_detail, scopes=lambda slug: (city_scope(slug),), shared=False),
+        name="municipality_detail",
+    ),
     path("search/", public_page(views.search), name="search"),
     path("feed/", public_page(feeds.LatestReportsFeed()), name="feed"),
 ]

@@ -33,7 +33,7 @@ def get(client, url, **headers):
     return client.get(url, **headers)
 
 
-def test_second_visit_costs_one_query_the_generation(anon, published, django_assert_num_queries):
+def test_second_visit_costs_one_query_the_generations(anon, published, django_assert_num_queries):
     url = published.get_absolute_url()
     first = get(anon, url)
     assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
@@ -142,8 +142,11 @@ def test_conditional_get_answers_304(anon, published):
     assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
     not_modified = get(anon, url, HTTP_IF_NONE_MATCH=etag)
     assert not_modified.status_code == 304 and not_modified.content == b""
-    assert get(anon, url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert get(anon, url, HTTP_IF_NONE_MATCH=etag, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
     assert get(anon, url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    # Last-Modified has whole seconds: two versions made within one second would share it, so a
+    # date alone never earns a 304 (it would be stale for the older version).
+    assert get(anon, url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
 
 
 def test_after_a_publication_old_etags_no_longer_match(anon, published, make_report, moderator, kogalym):
@@ -229,7 +232,7 @@ def test_the_database_is_down_the_page_is_not_served_from_memory(anon, published
     def down():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(page_cache, "current_generation", down)
+    monkeypatch.setattr(page_cache, "generations", lambda scopes: down())
     monkeypatch.setattr("reports.public.renderings.report_page", lambda *args: down())
     response = Client(raise_request_exception=False).get(url)
     assert response.status_code == 503
@@ -255,53 +258,60 @@ def test_filter_facets_are_computed_once_per_generation(published, make_report, 
 # --- where pages are kept ----------------------------------------------------------------------
 
 
-def test_process_memory_keeps_one_generation_within_its_limit():
+def test_process_memory_keeps_the_recently_used_pages_within_its_limit():
     pages = page_cache.ProcessPages(limit=100)
-    pages.put(5, "a", (b"x" * 40, []))
-    pages.put(5, "b", (b"y" * 40, []))
-    assert pages.get(5, "a") is not None  # "a" is now the most recently used
-    pages.put(5, "c", (b"z" * 40, []))
-    assert pages.get(5, "b") is None and pages.get(5, "a") is not None and pages.get(5, "c") is not None
-    assert pages.size <= 100
-    assert pages.get(6, "a") is None  # asked in a newer generation: not there
-    pages.put(6, "d", (b"w", []))
-    assert pages.get(5, "a") is None and pages.size == 1  # the old generation is dropped
-    pages.put(5, "late", (b"v", []))  # rendered in the old generation, stored after the change
-    assert pages.get(5, "late") is None and pages.get(6, "late") is None
-    pages.put(6, "huge", (b"h" * 101, []))
-    assert pages.get(6, "huge") is None
+    pages.put("a", (b"x" * 40, []))
+    pages.put("b", (b"y" * 40, []))
+    assert pages.get("a") is not None  # "a" is now the most recently used
+    pages.put("c", (b"z" * 40, []))
+    assert pages.get("b") is None and pages.get("a") is not None and pages.get("c") is not None
+    assert pages.size == 80
+    pages.put("a", (b"w" * 10, []))  # rendered again
+    assert pages.size == 50
+    pages.put("huge", (b"h" * 101, []))
+    assert pages.get("huge") is None and pages.size == 50
 
 
 def test_a_page_in_the_shared_cache_is_found_by_another_process(settings, anon, published):
     settings.CACHE_IS_SHARED = True  # the tests' memory cache stands in for Redis
-    url = published.get_absolute_url()
+    url = "/reports/"
     first = get(anon, url)
     page_cache.process_pages.clear()  # another process: nothing in its memory
     second = Client().get(url)
     assert second["X-Page-Cache"] == "hit" and second.content == first.content
-    assert page_cache.process_pages.get(publication.current_generation(), next(iter(page_cache.process_pages.pages)))
+    assert len(page_cache.process_pages.pages) == 1  # and now in this one's too
+
+
+def test_pages_of_single_reports_and_cities_stay_in_process_memory(settings, anon, published):
+    settings.CACHE_IS_SHARED = True
+    for url in (published.get_absolute_url(), published.municipality.get_absolute_url(), f"/api/reports/{published.pk}/"):
+        assert get(anon, url)["X-Page-Cache"] == "miss"
+        assert get(anon, url)["X-Page-Cache"] == "hit"
+    assert not [key for key in cache._cache if ":page:" in key]  # none went to the shared cache
+    get(anon, "/reports/")
+    assert [key for key in cache._cache if ":page:" in key]
 
 
 def test_a_shared_cache_that_lost_or_kept_old_pages_only_costs_speed(settings, anon, published, moderator):
     """The shared cache keeps pages of old generations (an invalidation that never reached it,
     a Redis that was down during a withdrawal): they are never looked up again."""
     settings.CACHE_IS_SHARED = True
-    url = published.get_absolute_url()
-    get(anon, url)
+    url = "/reports/"
+    assert "Саяногорск" in get(anon, url).content.decode()
     kept = dict(cache._cache)  # LocMemCache: everything the "Redis" holds
     workflow.withdraw(published, moderator, "ошибка")
     cache._cache.update(kept)  # as if the withdrawal had never reached it
     page_cache.process_pages.clear()
-    assert Client().get(url).status_code == 404
+    assert "Саяногорск" not in Client().get(url).content.decode()
 
 
 def test_a_broken_shared_cache_only_costs_speed(settings, anon, published, monkeypatch):
     settings.CACHE_IS_SHARED = True
     monkeypatch.setattr(cache, "get", lambda *a, **k: None)  # what django-redis answers when Redis is down
     monkeypatch.setattr(cache, "set", lambda *a, **k: None)
-    response = get(anon, published.get_absolute_url())
+    response = get(anon, "/reports/")
     assert response.status_code == 200
-    assert "Проведён форум ТОС" in response.content.decode()
+    assert "Саяногорск" in response.content.decode()
 
 
 # --- the configuration --------------------------------------------------------------------------
@@ -338,12 +348,12 @@ def test_gunicorn_tells_the_portal_its_number_of_workers(monkeypatch):
 def test_the_generation_moves_with_the_transaction(published):
     before = publication.current_generation()
     with pytest.raises(RuntimeError), transaction.atomic():
-        publication.advance_generation()
+        publication.advance(publication.LISTS)
         assert publication.current_generation() > before
         raise RuntimeError("rolled back")
     assert publication.current_generation() == before
     with transaction.atomic():
-        publication.advance_generation()
+        publication.advance(publication.LISTS)
     assert publication.current_generation() > before
 
 
@@ -354,16 +364,64 @@ def test_generation_numbers_only_grow_and_are_times(published):
 
     PublicGeneration.objects.update(number=10**18)  # a number from the future (a clock set back)
     with transaction.atomic():
-        publication.advance_generation()
-    assert publication.current_generation() == 10**18 + 1
-    PublicGeneration.objects.all().delete()  # a flushed database
-    assert publication.current_generation() == 0
+        publication.advance(publication.ALL, publication.LISTS)
+    assert publication.generations([publication.ALL, publication.LISTS]) == (10**18 + 1, 10**18 + 1)
+    PublicGeneration.objects.update(number=5)  # an old number: the next is the time, not 6
     with transaction.atomic():
-        publication.advance_generation()
-    assert abs(publication.current_generation() / 1_000_000 - time.time()) < 60
+        publication.advance(publication.ALL)
+    assert abs(publication.generations([publication.ALL])[0] / 1_000_000 - time.time()) < 60
+    PublicGeneration.objects.all().delete()  # a flushed database
+    assert publication.generations([publication.ALL, "city:nowhere"]) == (0, 0)
+    with transaction.atomic():
+        publication.advance("city:nowhere")
+    assert abs(publication.generations(["city:nowhere"])[0] / 1_000_000 - time.time()) < 60
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_service_refuses_to_work_outside_a_transaction():
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        publication.advance_generation()
+        publication.advance(publication.ALL)
+
+
+# --- scopes: what a change leaves cached -----------------------------------------------------------
+
+
+def test_a_publication_of_another_city_and_year_keeps_a_report_page(anon, published, make_report, moderator, kogalym):
+    url = published.get_absolute_url()  # Саяногорск, 2024
+    get(anon, url)
+    other = make_report(Status.SUBMITTED, municipality=kogalym, year=2023, city=moderator)
+    workflow.publish(other, moderator)
+    assert get(anon, url)["X-Page-Cache"] == "hit"
+    assert get(anon, "/reports/")["X-Page-Cache"] == "miss"  # the lists changed
+
+
+def test_a_neighbour_of_the_same_year_shows_on_a_cached_report_page(anon, published, make_report, moderator, sayan):
+    url = published.get_absolute_url()
+    assert "/reports/abaza/2024/" not in get(anon, url).content.decode()
+    abaza = Municipality.objects.create(name="Абаза", slug="abaza", region=sayan.region)
+    neighbour = make_report(Status.SUBMITTED, municipality=abaza, year=2024, city=moderator)
+    workflow.publish(neighbour, moderator)
+    page = get(anon, url)
+    assert page["X-Page-Cache"] == "miss" and "/reports/abaza/2024/" in page.content.decode()
+
+
+def test_another_year_of_the_same_city_shows_on_a_cached_report_page(anon, published, make_report, moderator, sayan):
+    url = published.get_absolute_url()
+    get(anon, sayan.get_absolute_url())
+    assert "/reports/sayanogorsk/2019/" not in get(anon, url).content.decode()
+    earlier = make_report(Status.SUBMITTED, municipality=sayan, year=2019, city=moderator)
+    workflow.publish(earlier, moderator)
+    assert "/reports/sayanogorsk/2019/" in get(anon, url).content.decode()
+    assert "/reports/sayanogorsk/2019/" in get(anon, sayan.get_absolute_url()).content.decode()
+
+
+def test_a_municipality_edit_is_a_change_of_everything(anon, login, published, make_report, moderator, kogalym):
+    other = make_report(Status.PUBLISHED, municipality=kogalym, year=2020, city=moderator)
+    get(anon, published.get_absolute_url())
+    get(anon, other.get_absolute_url())
+    response = login("moderator").post(
+        reverse("admin:reports_municipality_change", args=[kogalym.pk]),
+        {"name": "Когалым", "slug": kogalym.slug, "region": "Новый регион", "website": ""},
+    )
+    assert response.status_code == 302
+    assert get(anon, published.get_absolute_url())["X-Page-Cache"] == "miss"
