@@ -36,7 +36,7 @@ def warm_up() -> None:
         get_template(name)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            translation.gettext("Отчёты")  # loads the language's catalogs
+            translation.gettext(code)  # loads the language's catalogs (any text will do)
     reverse("public:home")  # builds the URL resolver's reverse map
     if not settings.DEBUG:
         static("public/site.css")  # loads the manifest of hashed static file names

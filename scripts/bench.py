@@ -221,9 +221,12 @@ def data_counts(database_url: str) -> dict:
             "events": one("SELECT count(*) FROM reports_reportevent"),
             "search_documents": one("SELECT count(*) FROM reports_searchdocument"),
             "report_terms": one("SELECT count(*) FROM reports_reportterms"),
-            "renderings": one("SELECT count(*) FROM reports_reportrendering")
-            + one("SELECT count(*) FROM reports_municipalityrendering"),
         }
+        # (A database of a release before the stored renderings has none: measured for comparison.)
+        if one("SELECT to_regclass('reports_reportrendering') IS NOT NULL"):
+            counts["renderings"] = one("SELECT count(*) FROM reports_reportrendering") + one(
+                "SELECT count(*) FROM reports_municipalityrendering"
+            )
         counts["postgres"] = one("SHOW server_version")
     return counts
 
@@ -841,11 +844,12 @@ def measure(server: Server, plan: list[dict], args, workdir: Path, cache_url, no
         )
         if result.requests == 0:
             notes.append(f"{page['title']}: ни одного ответа за {args.duration:g} с.")
-        if (page.get("cold") or page.get("regen")) and result.requests > len(page["paths"]):
+        seen = result.cache_hits + result.cache_misses
+        if page.get("cold") and seen and result.cache_hits / seen > 0.05:
             notes.append(
-                f"{page['title']}: запросов {fmt_int(result.requests)} больше, чем разных адресов "
-                f"{fmt_int(len(page['paths']))}: около {1 - len(page['paths']) / result.requests:.0%} ответов "
-                "пришли из кэша (больше адресов: --cold-urls; в базе может не хватить отчётов или городов)."
+                f"{page['title']}: {result.cache_hits / seen:.0%} ответов пришли из кэша — адресов "
+                f"{fmt_int(len(page['paths']))} на {fmt_int(result.requests)} запросов (больше адресов: "
+                "--cold-urls; в базе может не хватить отчётов или городов)."
             )
     if server.process.poll() is not None:
         raise BenchError("gunicorn упал во время замера:\n" + server.log_tail())
@@ -892,6 +896,8 @@ def run(args) -> dict:
         plans = [(title, plan, env) for title, plan, env in plans if len(plan) > 2]
     if args.no_off:
         plans = plans[:1]
+    if args.only_off:
+        plans = plans[1:]
 
     notes = []
     cache_url = None
@@ -988,6 +994,7 @@ def parser() -> argparse.ArgumentParser:
                    "feed и с выключенными кэшами off_home,off_list,off_report,off_municipality,off_search,off_api_list,"
                    "off_api_detail,off_feed")
     p.add_argument("--no-off", action="store_true", help="без прогона с выключенными кэшами")
+    p.add_argument("--only-off", action="store_true", help="только прогон с выключенными кэшами")
     p.add_argument("--ensure-reports", type=int, default=0,
                    help="создать базу, применить миграции и сгенерировать столько отчётов, если их другое число")
     p.add_argument("--years", type=int, default=20, help="лет на муниципалитет при генерации (20)")

@@ -14,6 +14,7 @@ cases need a Redis on 127.0.0.1:6379 (.ci/run starts one).
 
 import socket
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -137,38 +138,41 @@ def report(make_report, sayan):
     return make_report(status=Status.PUBLISHED, municipality=sayan, year=2024)
 
 
-def test_without_redis_five_workers_serve_no_withdrawn_report(pg, static_root, tmp_path, report, moderator):
-    server = _start(pg, static_root, tmp_path)
+@contextmanager
+def warmed_site(pg, static_root, tmp_path, report, cache_url=""):
+    """gunicorn with 5 workers serving the report, every address asked for until cached."""
+    server = _start(pg, static_root, tmp_path, cache_url)
     try:
         site = Site(server, report)
         site.warm()
+        yield site
+    finally:
+        server.stop()
+
+
+def _redis_url(proxy) -> str:
+    return f"redis://127.0.0.1:{proxy.port}/{REDIS_DB}"
+
+
+def test_without_redis_five_workers_serve_no_withdrawn_report(pg, static_root, tmp_path, report, moderator):
+    with warmed_site(pg, static_root, tmp_path, report) as site:
         workflow.withdraw(report, moderator, "ошибка в цифрах")
         assert site.hammer("after") == {}
         # Several processes and no shared cache: the page cache said at start-up that it is off.
-        assert "Public page cache is OFF: 5 worker processes and no shared cache" in server.log()
-    finally:
-        server.stop()
+        assert "Public page cache is OFF: 5 worker processes and no shared cache" in site.server.log()
 
 
 def test_with_redis_five_workers_serve_no_withdrawn_report(pg, static_root, tmp_path, redis_proxy, report, moderator):
-    server = _start(pg, static_root, tmp_path, f"redis://127.0.0.1:{redis_proxy.port}/{REDIS_DB}")
-    try:
-        site = Site(server, report)
-        site.warm()
+    with warmed_site(pg, static_root, tmp_path, report, _redis_url(redis_proxy)) as site:
         assert site.etags.keys() >= {"page", "api", "list", "feed", "city"}  # the pages were cached
         workflow.withdraw(report, moderator, "ошибка в цифрах")
         assert site.hammer("after") == {}
-    finally:
-        server.stop()
 
 
 def test_redis_refusing_then_hanging_during_the_withdrawal(pg, static_root, tmp_path, redis_proxy, report, moderator):
     import redis
 
-    server = _start(pg, static_root, tmp_path, f"redis://127.0.0.1:{redis_proxy.port}/{REDIS_DB}")
-    try:
-        site = Site(server, report)
-        site.warm()
+    with warmed_site(pg, static_root, tmp_path, report, _redis_url(redis_proxy)) as site:
         kept = redis.Redis(*REDIS, db=REDIS_DB).dbsize()
         assert kept >= 2  # the list and the feed with the report are in Redis, and stay there
 
@@ -183,6 +187,4 @@ def test_redis_refusing_then_hanging_during_the_withdrawal(pg, static_root, tmp_
         redis_proxy.forward()  # back, with every page of before the withdrawal in it
         assert redis.Redis(*REDIS, db=REDIS_DB).dbsize() >= kept
         assert site.hammer("Redis is back") == {}
-        assert "WORKER TIMEOUT" not in server.log()
-    finally:
-        server.stop()
+        assert "WORKER TIMEOUT" not in site.server.log()

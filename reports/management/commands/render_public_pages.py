@@ -4,6 +4,8 @@ import argparse
 import subprocess
 import sys
 import time
+from functools import reduce
+from operator import or_
 from pathlib import Path
 
 from django.conf import settings
@@ -23,35 +25,34 @@ def _kinds(subject: str) -> list[tuple[str, str]]:
     return kinds + [(renderings.JSON, "")] if subject == "report" else kinds
 
 
+def _lacking(model, owner: str, subject: str):
+    """True for a row (the OuterRef) that lacks a current rendering of one of its kinds."""
+    conditions = [
+        ~Exists(
+            model.objects.filter(
+                **{owner: OuterRef("pk")}, format=format, language=language,
+                stamp=renderings.stamp(subject, format, language),
+            )
+        )
+        for format, language in _kinds(subject)
+    ]
+    return reduce(or_, conditions)
+
+
 def stale_reports(everything: bool = False):
-    """Published reports lacking a current rendering of some kind (every published report with
-    `everything`), as a queryset of ids in id order."""
+    """Ids of published reports lacking a current rendering of some kind (of every published
+    report with `everything`), in id order."""
     reports = Report.objects.published()
     if not everything:
-        lacking = None
-        for format, language in _kinds("report"):
-            current = ReportRendering.objects.filter(
-                report=OuterRef("pk"), format=format, language=language,
-                stamp=renderings.stamp("report", format, language),
-            )
-            condition = ~Exists(current)
-            lacking = condition if lacking is None else lacking | condition
-        reports = reports.filter(lacking)
+        reports = reports.filter(_lacking(ReportRendering, "report", "report"))
     return reports.order_by("pk").values_list("pk", flat=True)
 
 
 def stale_municipalities(everything: bool = False):
+    """The same for the pages of cities with published reports."""
     municipalities = Municipality.objects.filter(Exists(Report.objects.published().filter(municipality=OuterRef("pk"))))
     if not everything:
-        lacking = None
-        for format, language in _kinds("municipality"):
-            current = MunicipalityRendering.objects.filter(
-                municipality=OuterRef("pk"), format=format, language=language,
-                stamp=renderings.stamp("municipality", format, language),
-            )
-            condition = ~Exists(current)
-            lacking = condition if lacking is None else lacking | condition
-        municipalities = municipalities.filter(lacking)
+        municipalities = municipalities.filter(_lacking(MunicipalityRendering, "municipality", "municipality"))
     return municipalities.order_by("pk").values_list("pk", flat=True)
 
 
