@@ -12,6 +12,16 @@ done. Errors of a database that is really down propagate as usual (the 503 page)
 
 from django.db import connection
 
+# Statements prepared on each PostgreSQL connection (portal/postgres_cursor.py).
+PREPARED: set[str] = set()
+
+
+def prepared(sql: str) -> str:
+    """Have `sql` prepared on each connection that runs it (PostgreSQL; elsewhere nothing changes):
+    for the few small statements by key that every page view runs."""
+    PREPARED.add(sql)
+    return sql
+
 
 def fetch_all_checking(sql: str, params=()) -> list[tuple]:
     """The rows of `sql`, with the connection checked by this very query."""
@@ -54,6 +64,7 @@ class CompiledQuery:
 
     def _compile(self):
         sql, params = self.build(**self.samples).query.sql_with_params()
+        prepared(sql)
         by_value = {value: name for name, value in self.samples.items()}
         slots = [(True, by_value[p]) if p in by_value else (False, p) for p in params]
         missing = set(self.samples) - {name for is_name, name in slots if is_name}

@@ -132,13 +132,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         env_str("DJANGO_DB_CONNECT_TIMEOUT", "5")
     )
-    # Parameters sent apart from the query text, and a query run a fifth time on a connection
-    # prepared (psycopg), so PostgreSQL plans the public pages' few queries once per connection:
-    # the generation of published content then costs 0.05 ms instead of 0.12, a report page's
-    # query 0.18 instead of 0.39. Behind pgbouncer in transaction mode older than 1.21 (no
-    # prepared statements), set DJANGO_DB_PREPARED_STATEMENTS=0.
+    # Parameters sent apart from the query text, and the public pages' few statements by key
+    # prepared once per connection (portal/postgres_cursor.py): the generations of published
+    # content then cost 0.05 ms instead of 0.12, a report page's query 0.18 instead of 0.39.
+    # Behind pgbouncer in transaction mode older than 1.21 (no prepared statements), set
+    # DJANGO_DB_PREPARED_STATEMENTS=0.
     if env_bool("DJANGO_DB_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+        from portal.postgres_cursor import PortalCursor
+
+        DATABASES["default"]["OPTIONS"].update(
+            server_side_binding=True, cursor_factory=PortalCursor, prepare_threshold=1
+        )
 
 # The cache: one Redis shared by every web process and container (DJANGO_CACHE_URL=
 # redis://host:6379/0), or else a per-process memory cache (one process: development, tests).

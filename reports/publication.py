@@ -24,7 +24,7 @@ from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from portal.db import fetch_all_checking
+from portal.db import fetch_all_checking, prepared
 
 from . import search
 from .models import Report
@@ -100,7 +100,7 @@ def everything_changed() -> int:
 _table = PublicGeneration._meta.db_table
 # Read on every anonymous request to a cacheable page: plain SQL, one statement per number of
 # scopes (each prepared once per connection, see DATABASES in settings).
-_READ = {n: f"SELECT scope, number FROM {_table} WHERE scope IN ({', '.join(['%s'] * n)})" for n in range(1, 5)}
+_READ = {n: prepared(f"SELECT scope, number FROM {_table} WHERE scope IN ({', '.join(['%s'] * n)})") for n in range(1, 5)}
 
 
 def generations(scopes) -> tuple[int, ...]:

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.db import prepared
 from portal.page_cache import per_generation
 
 from ..models import Municipality, Report
@@ -75,7 +76,7 @@ def _links_sql() -> str:
     report, municipality = (connection.ops.quote_name(m._meta.db_table) for m in (Report, Municipality))
     published = Status.PUBLISHED.value
     assert published.isidentifier()  # safe to write into SQL
-    return f"""
+    return prepared(f"""
         SELECT 0, r.year, '', '' FROM {report} r
         WHERE r.municipality_id = %s AND r.status = '{published}' AND r.id <> %s
         UNION ALL
@@ -85,7 +86,7 @@ def _links_sql() -> str:
             ORDER BY m.name LIMIT {SAME_YEAR_LINKS}
         ) n
         ORDER BY 1, 2 DESC, 4
-    """
+    """)
 
 
 def report_links(page: renderings.ReportPage) -> tuple[list, list]:
