@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,26 @@ from .status import Status
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def published_q(through: str = "") -> Q:
+    """The one definition of "visible to the public", as a condition: on reports themselves
+    (`Report.objects.published()`), or through a relation to them (`published_q("reports__")` on
+    municipalities, `published_q("report__")` on search rows)."""
+    return Q(**{f"{through}status": Status.PUBLISHED})
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def with_published_reports(self):
+        """Cities that have a published report: a semi-join (one index probe per city), not a
+        join of every published report followed by DISTINCT."""
+        return self.filter(Exists(Report.objects.published().filter(municipality=OuterRef("pk"))))
+
+    def with_published_count(self):
+        """Cities that have a published report, each with `published_count`."""
+        return self.annotate(published_count=Count("reports", filter=published_q("reports__"))).filter(
+            published_count__gt=0
+        )
 
 
 class Municipality(models.Model):
@@ -45,6 +66,8 @@ class Municipality(models.Model):
 
     history = HistoricalRecords(verbose_name=_("история: муниципалитет"), verbose_name_plural=_("история: муниципалитеты"))
 
+    objects = MunicipalityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("муниципалитет")
         verbose_name_plural = _("муниципалитеты")
@@ -63,8 +86,8 @@ class Municipality(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of "visible to the public"."""
-        return self.filter(status=Status.PUBLISHED)
+        """The reports the public may see (published_q)."""
+        return self.filter(published_q())
 
     def with_municipality(self):
         return self.select_related("municipality")

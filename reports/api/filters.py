@@ -9,8 +9,8 @@ import django_filters
 from django import forms
 
 from ..models import MAX_YEAR, MIN_YEAR, Municipality, Report
-from ..public.filters import ReportFilter, published_regions
-from ..status import Status
+from ..facets import published_regions
+from ..public.filters import ReportFilter
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -34,7 +34,7 @@ class ApiReportFilter(django_filters.FilterSet):
         label="Муниципалитет",
         field_name="municipality",
         to_field_name="slug",
-        queryset=Municipality.objects.filter(reports__status=Status.PUBLISHED).distinct(),
+        queryset=Municipality.objects.with_published_reports(),
         help_text="Адрес муниципалитета на сайте (slug латиницей), например «sayanogorsk». "
         "Муниципалитет без опубликованных отчётов или неизвестный адрес — ошибка 400.",
     )

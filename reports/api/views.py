@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from ..models import MAX_YEAR, MIN_YEAR, ProposalKind, Report
 from ..public import renderings
-from ..public.filters import published_regions, published_years
+from ..facets import published_regions, published_years
 from .filters import ApiReportFilter
 from .serializers import ReportDetailSerializer, ReportListSerializer
 

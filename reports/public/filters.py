@@ -1,14 +1,12 @@
 """Filters of the public report list, shared by the list page, the CSV/JSON exports and the API."""
 
-import hashlib
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from ..facets import FULL_CITY_LIST, municipality_choices, published_municipality_count, published_regions, published_years
 from ..models import Municipality, Problem, Proposal, Report, Task
-from portal.page_cache import per_generation
 
 SECTION_CHOICES = [
     ("proposals", _("есть запросы к Ассоциации")),
@@ -29,63 +27,6 @@ SORT_FIELDS = {
 }
 
 
-def published_years():
-    # DISTINCT over every published report: a whole-table read at national scale, so it
-    # is kept per generation of published content (it changes only when that does).
-    return per_generation(
-        "facet:years",
-        lambda: list(Report.objects.published().order_by("-year").values_list("year", flat=True).distinct()),
-    )
-
-
-def with_published_reports():
-    """Municipalities that have a published report: a semi-join (one index probe per city), not a
-    join of every published report followed by DISTINCT."""
-    return Municipality.objects.filter(Exists(Report.objects.published().filter(municipality=OuterRef("pk"))))
-
-
-def published_regions():
-    return per_generation(
-        "facet:regions",
-        lambda: list(
-            with_published_reports()
-            .exclude(region="")
-            .order_by("region")
-            .values_list("region", flat=True)
-            .distinct()
-        ),
-    )
-
-
-# Up to this many cities with published reports, the city select lists them all (the
-# Association's seventy fit); past it (every municipality of the country) only those of the
-# chosen region: a select of 17,500 options would weigh a megabyte on every list page.
-FULL_CITY_LIST = 300
-
-
-def published_municipality_count() -> int:
-    return per_generation(
-        "facet:municipality-count",
-        lambda: with_published_reports().count(),
-    )
-
-
-def municipality_choices(region: str | None, everything: bool) -> list[tuple[str, str]]:
-    """(slug, name) of the cities with published reports: all of them (`everything`: there are
-    at most FULL_CITY_LIST), or else those of `region` (none without a region)."""
-    if not everything and not region:
-        return []
-    name = "facet:cities" if everything else f"facet:cities:{hashlib.sha1(region.encode()).hexdigest()}"
-
-    def compute():
-        rows = with_published_reports()
-        if not everything:
-            rows = rows.filter(region=region)
-        return list(rows.order_by("name").values_list("slug", "name"))
-
-    return per_generation(name, compute)
-
-
 class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Слова"), method="filter_q")
     year = django_filters.ChoiceFilter(label=_("Год"), choices=[], empty_label=_("Все годы"))
@@ -96,7 +37,7 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Город"),
         field_name="municipality",
         to_field_name="slug",
-        queryset=with_published_reports().order_by("name"),
+        queryset=Municipality.objects.with_published_reports().order_by("name"),
         empty_label=_("Все города"),
     )
     has = django_filters.ChoiceFilter(

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 
-from ..models import Municipality, Report
+from ..models import Municipality, Report, published_q
 
 
 class StaticSitemap(Sitemap):
@@ -31,7 +31,7 @@ class MunicipalitySitemap(Sitemap):
 
     def items(self):
         return (
-            Municipality.objects.annotate(last=Max("reports__published_at", filter=Q(reports__status="published")))
+            Municipality.objects.annotate(last=Max("reports__published_at", filter=published_q("reports__")))
             .filter(last__isnull=False)
             .order_by("pk")
         )

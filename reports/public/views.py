@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -19,7 +19,8 @@ from portal.page_cache import per_generation
 from ..models import Municipality, Report
 from ..status import Status
 from . import renderings
-from .filters import FULL_CITY_LIST, ReportFilter, published_municipality_count, with_published_reports
+from ..facets import FULL_CITY_LIST, published_municipality_count
+from .filters import ReportFilter
 from .links import municipality_url, report_url
 
 PAGE_SIZE = 20
@@ -130,16 +131,14 @@ def report_detail(request, slug, year):
 
 def _region_counts():
     """[{"region", "n"}]: how many cities with published reports each region has."""
-    return list(with_published_reports().values("region").annotate(n=Count("id")).order_by("region"))
+    return list(Municipality.objects.with_published_reports().values("region").annotate(n=Count("id")).order_by("region"))
 
 
 def municipality_list(request):
     """Every city with published reports, by region; past FULL_CITY_LIST cities, the regions
     first and the cities of one region (?region=…) — not 17,500 links on one page."""
     municipalities = (
-        Municipality.objects.annotate(n=Count("reports", filter=Q(reports__status="published")))
-        .filter(n__gt=0)
-        .order_by("region", "name")
+        Municipality.objects.with_published_count().order_by("region", "name")
     )
     context = {"regions": None, "region": None}
     if published_municipality_count() > FULL_CITY_LIST:

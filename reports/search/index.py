@@ -10,8 +10,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
 
-from ..models import ITEM_MODELS, Report
-from ..status import Status
+from ..models import ITEM_MODELS, Report, published_q
 from . import text as search_text
 from .models import ReportTerms, SearchDocument, Section
 
@@ -94,8 +93,9 @@ def index_report(report_id: int) -> None:
     with transaction.atomic():
         # The row lock orders concurrent re-indexings of the same report (PostgreSQL).
         published = list(
-            Report.objects.select_for_update()
-            .filter(pk=report_id, status=Status.PUBLISHED)
+            Report.objects.published()
+            .select_for_update()
+            .filter(pk=report_id)
             .values_list("pk", flat=True)
         )
         SearchDocument.objects.filter(report_id=report_id).delete()
@@ -116,15 +116,16 @@ def index_municipality(municipality_id: int) -> int:
 
 def rebuild_index() -> int:
     """Rebuild the documents of every published report, in batches; returns the number of documents."""
-    SearchDocument.objects.exclude(report__status=Status.PUBLISHED).delete()
-    ReportTerms.objects.exclude(report__status=Status.PUBLISHED).delete()
+    SearchDocument.objects.exclude(published_q("report__")).delete()
+    ReportTerms.objects.exclude(published_q("report__")).delete()
     ids = iter(Report.objects.published().order_by("pk").values_list("pk", flat=True))
     total = 0
     while batch := list(islice(ids, BATCH)):
         with transaction.atomic():
             locked = list(
-                Report.objects.select_for_update()
-                .filter(pk__in=batch, status=Status.PUBLISHED)
+                Report.objects.published()
+                .select_for_update()
+                .filter(pk__in=batch)
                 .order_by("pk")
                 .values_list("pk", flat=True)
             )

@@ -30,8 +30,7 @@ from django.db.models import F, FloatField, Func, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Collate
 from django.utils.safestring import SafeString
 
-from ..models import Report
-from ..status import Status
+from ..models import Report, published_q
 from . import marks
 from . import text as search_text
 from .models import ReportTerms, SearchDocument, Section
@@ -115,7 +114,7 @@ def _all_terms_q(terms) -> Q:
 
 def _matching(terms, reports) -> QuerySet:
     """ReportTerms of the published reports (among `reports`) that have every term."""
-    rows = ReportTerms.objects.filter(_all_terms_q(terms), report__status=Status.PUBLISHED)
+    rows = ReportTerms.objects.filter(_all_terms_q(terms), published_q("report__"))
     return _restrict(rows, "report_id", reports)
 
 
@@ -246,7 +245,7 @@ def search(query: str, reports=None, limit: int | None = None) -> list[Hit]:
     ids = [pk for pk, _score in ranked]
     docs = defaultdict(list)
     rows = (
-        SearchDocument.objects.filter(report_id__in=ids, report__status=Status.PUBLISHED)
+        SearchDocument.objects.filter(published_q("report__"), report_id__in=ids)
         .filter(_any_term_q(terms))
         .select_related("report__municipality")
         .defer("vector")

@@ -244,7 +244,7 @@ def test_the_database_is_down_the_page_is_not_served_from_memory(anon, published
 
 def test_filter_facets_are_computed_once_per_generation(published, make_report, moderator, kogalym,
                                                       django_assert_num_queries):
-    from reports.public.filters import published_regions, published_years
+    from reports.facets import published_regions, published_years
 
     assert published_years() == [2024]
     regions = published_regions()
