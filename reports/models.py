@@ -1,8 +1,11 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -114,12 +117,7 @@ class ReportQuerySet(models.QuerySet):
         return (
             self.published()
             .select_related("municipality")
-            .annotate(
-                achievement_count=size(Achievement),
-                problem_count=size(Problem),
-                task_count=size(Task),
-                proposal_count=size(Proposal),
-            )
+            .annotate(**{section.count_name: size(section.model) for section in SECTIONS})
             .order_by("-year", "municipality__name")
         )
 
@@ -128,15 +126,7 @@ class ReportQuerySet(models.QuerySet):
         """Prefetch lookups of every section, in document order."""
         from django.db.models import Prefetch
 
-        def ordered(model):
-            return model.objects.order_by("position", "id")
-
-        return [
-            Prefetch("achievements", queryset=ordered(Achievement)),
-            Prefetch("problems", queryset=ordered(Problem)),
-            Prefetch("tasks", queryset=ordered(Task)),
-            Prefetch("proposals", queryset=ordered(Proposal)),
-        ]
+        return [Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS]
 
     def for_page(self):
         """Published reports with their municipality (the report page; sections come with the body)."""
@@ -330,7 +320,69 @@ class Proposal(ReportItem):
         verbose_name_plural = _("предложения Ассоциации")
 
 
-ITEM_MODELS = (Achievement, Problem, Task, Proposal)
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of a report, as every part of the portal sees it: the page and its body, the
+    list's counts and "has" filter, the snapshot and diff of versions, the CSV and JSON downloads,
+    the API, the search index, the importer and the admin. They all read SECTIONS; adding a section
+    is an item model (with its migration) and an entry here."""
+
+    # The reverse accessor on Report, and the section's key in snapshots, the API, the search
+    # index, the CSV and the page's anchors.
+    key: str
+    model: type
+    title: Promise
+    # The heading of the section's rows on the report form in the admin (numbered there in this order).
+    admin_label: Promise
+    # The link that adds a row of the section, in proper Russian («одно достижение», «одну задачу»):
+    # Django's own «Добавить еще один %(verbose_name)s» does not agree in gender.
+    add_label: Promise
+    # An item's fields in the order they are shown and published (admin rows, the API), "text" included.
+    layout: tuple[str, ...] = ("text",)
+    # The list filter "Содержание": offered for this section with this label (None: not offered).
+    has_label: Promise | None = None
+    # What the API says about the section and about an item's text (in Russian, as the whole
+    # OpenAPI document).
+    api_help: str = ""
+    api_text_help: str = ""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """What an item holds besides its text and position ("year" of a task, "kind" of a proposal)."""
+        return tuple(name for name in self.layout if name != "text")
+
+    @property
+    def count_name(self) -> str:
+        """The annotation of Report.objects.for_public_list() with the number of items."""
+        return f"{self.model._meta.model_name}_count"
+
+
+SECTIONS = (
+    ReportSection(
+        "achievements", Achievement, _("Достижения"), _("Что удалось сделать за год (достижения)"),
+        _("Добавить ещё одно достижение"),
+        api_help="Достижения, в порядке документа.", api_text_help="Текст достижения.",
+    ),
+    ReportSection(
+        "problems", Problem, _("Проблемы"), _("Что не получилось, трудности"),
+        _("Добавить ещё одну проблему"), has_label=_("есть проблемы"),
+        api_help="Проблемы, в порядке документа.", api_text_help="Текст проблемы.",
+    ),
+    ReportSection(
+        "tasks", Task, _("Задачи на следующий год"), _("Задачи на следующий год"),
+        _("Добавить ещё одну задачу"), ("text", "year"),
+        has_label=_("есть задачи на следующий год"),
+        api_help="Задачи на следующий год, в порядке документа.", api_text_help="Текст задачи.",
+    ),
+    ReportSection(
+        "proposals", Proposal, _("Предложения Ассоциации"), _("Что нужно от Ассоциации"),
+        _("Добавить ещё одно предложение"), ("kind", "text"),
+        has_label=_("есть запросы к Ассоциации"),
+        api_help="Предложения Ассоциации, в порядке документа.", api_text_help="Текст предложения.",
+    ),
+)
+SECTION_BY_KEY = {section.key: section for section in SECTIONS}
+ITEM_MODELS = tuple(section.model for section in SECTIONS)
 
 
 class ReportEvent(models.Model):

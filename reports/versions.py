@@ -10,14 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProposalKind
-
-SECTIONS = (
-    ("achievements", _("Достижения")),
-    ("problems", _("Проблемы")),
-    ("tasks", _("Задачи на следующий год")),
-    ("proposals", _("Предложения Ассоциации")),
-)
+from .models import SECTIONS, ProposalKind
 
 
 def report_snapshot(report) -> dict:
@@ -27,12 +20,13 @@ def report_snapshot(report) -> dict:
         "year": report.year,
         "status": report.status,
         "version": report.version,
-        "achievements": [{"text": i.text} for i in report.achievements.order_by("position", "id")],
-        "problems": [{"text": i.text} for i in report.problems.order_by("position", "id")],
-        "tasks": [{"text": i.text, "year": i.year} for i in report.tasks.order_by("position", "id")],
-        "proposals": [
-            {"kind": i.kind, "text": i.text} for i in report.proposals.order_by("position", "id")
-        ],
+        **{
+            section.key: [
+                {"text": item.text, **{name: getattr(item, name) for name in section.fields}}
+                for item in getattr(report, section.key).order_by("position", "id")
+            ]
+            for section in SECTIONS
+        },
     }
 
 
@@ -68,10 +62,10 @@ def diff_snapshots(old: dict, new: dict) -> list[SectionDiff]:
     header_old = [f"{old.get('municipality', {}).get('name', '')}, {old.get('year', '')}"]
     header_new = [f"{new.get('municipality', {}).get('name', '')}, {new.get('year', '')}"]
     result.append(SectionDiff("header", str(_("Муниципалитет и год")), _diff_lines(header_old, header_new)))
-    for key, title in SECTIONS:
-        a = [_item_line(key, item) for item in old.get(key, [])]
-        b = [_item_line(key, item) for item in new.get(key, [])]
-        result.append(SectionDiff(key, str(title), _diff_lines(a, b)))
+    for section in SECTIONS:
+        a = [_item_line(section.key, item) for item in old.get(section.key, [])]
+        b = [_item_line(section.key, item) for item in new.get(section.key, [])]
+        result.append(SectionDiff(section.key, str(section.title), _diff_lines(a, b)))
     return result
 
 

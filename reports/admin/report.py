@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, publication, workflow
 from ..concurrency import StaleReportError, claim_version
-from ..models import Achievement, Problem, Proposal, Report, Task
+from ..models import SECTIONS, Report, Task
 from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
@@ -36,6 +37,8 @@ class ItemInline(admin.TabularInline):
         elif db_field.name == "position":
             # Empty for new rows: the order is numbered 1..n on save (see ReportAdmin.save_formset).
             kwargs.update(widget=POSITION, required=False, initial=None)
+        elif db_field.name == "year":
+            kwargs["widget"] = forms.NumberInput(attrs={"class": "year-number"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # Items follow their report's rules: the parent `obj` decides.
@@ -52,41 +55,26 @@ class ItemInline(admin.TabularInline):
         return permissions.can_edit_report(request.user, obj)
 
 
-class AchievementInline(ItemInline):
-    model = Achievement
-    verbose_name = _("достижение")
-    verbose_name_plural = _("1. Что удалось сделать за год (достижения)")
+def section_inline(number: int, section) -> type[ItemInline]:
+    """The rows of one section on the report form, headed "1. Что удалось сделать за год …"."""
+    return type(
+        f"{section.model.__name__}Inline",
+        (ItemInline,),
+        {
+            "model": section.model,
+            "fields": ("position", *section.layout),
+            "verbose_name_plural": format_lazy("{}. {}", number, section.admin_label),
+        },
+    )
 
 
-class ProblemInline(ItemInline):
-    model = Problem
-    verbose_name = _("проблема")
-    verbose_name_plural = _("2. Что не получилось, трудности")
-
-
-class TaskInline(ItemInline):
-    model = Task
-    fields = ("position", "text", "year")
-    verbose_name = _("задача")
-    verbose_name_plural = _("3. Задачи на следующий год")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "year":
-            kwargs["widget"] = forms.NumberInput(attrs={"class": "year-number"})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-class ProposalInline(ItemInline):
-    model = Proposal
-    fields = ("position", "kind", "text")
-    verbose_name = _("предложение")
-    verbose_name_plural = _("4. Что нужно от Ассоциации")
+SECTION_INLINES = [section_inline(number, section) for number, section in enumerate(SECTIONS, 1)]
 
 
 @admin.register(Report)
 class ReportAdmin(ScopedHistoryAdmin):
     form = ReportForm
-    inlines = [AchievementInline, ProblemInline, TaskInline, ProposalInline]
+    inlines = SECTION_INLINES
     list_display = ("__str__", "municipality_region", "year", "status_label", "updated_at", "published_at")
     list_display_links = ("__str__",)
     list_filter = scoped_filters()
@@ -224,6 +212,10 @@ class ReportAdmin(ScopedHistoryAdmin):
                 status_hint=views.status_hint(request.user, obj),
             )
         return super().change_view(request, object_id, form_url, extra)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["report_sections"] = SECTIONS  # the "add a row" links (change_form.html)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

@@ -23,7 +23,7 @@ from accounts.roles import is_association_editor
 from .. import permissions
 from ..importer.loader import UNCHANGED, ImportRefused, find_municipality, store_report
 from ..importer.parser import ParseError, parse_bytes
-from ..models import Report
+from ..models import SECTIONS, Report
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 ALLOWED_SUFFIXES = {".docx", ".txt"}
@@ -150,12 +150,7 @@ def upload_summary_view(model_admin):
         summary = request.session.get(SESSION_KEY) or {}
         if summary.get("report") != report.pk:
             summary = {}
-        counts = [
-            (_("Достижения"), report.achievements.count()),
-            (_("Проблемы"), report.problems.count()),
-            (_("Задачи на следующий год"), report.tasks.count()),
-            (_("Предложения Ассоциации"), report.proposals.count()),
-        ]
+        counts = [(section.title, getattr(report, section.key).count()) for section in SECTIONS]
         context = {
             **model_admin.admin_site.each_context(request),
             "opts": model_admin.model._meta,

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
+from ..models import SECTIONS, Municipality, ProposalKind, Report
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -29,43 +29,28 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AchievementSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(read_only=True, help_text="Текст достижения.")
-
-    class Meta:
-        model = Achievement
-        fields = ["text"]
-
-
-class ProblemSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(read_only=True, help_text="Текст проблемы.")
-
-    class Meta:
-        model = Problem
-        fields = ["text"]
-
-
-class TaskSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(read_only=True, help_text="Текст задачи.")
-    year = serializers.IntegerField(
+KIND_HELP = "Что город просит у Ассоциации: код вида предложения (значения и их смысл — ниже)."
+# The API's description of an item's fields besides its text (ReportSection.fields).
+ITEM_FIELDS = {
+    "year": lambda: serializers.IntegerField(
         read_only=True, help_text="На какой год поставлена задача (обычно следующий за отчётным)."
+    ),
+    "kind": lambda: serializers.ChoiceField(choices=ProposalKind.choices, read_only=True, help_text=KIND_HELP),
+}
+
+
+def item_serializer(section) -> type[serializers.ModelSerializer]:
+    """The serializer of one section's items (AchievementSerializer, …: the names the OpenAPI
+    document's schemas take): the item's fields in the section's layout."""
+    meta = type("Meta", (), {"model": section.model, "fields": list(section.layout)})
+    declared = {name: ITEM_FIELDS[name]() for name in section.fields}
+    text = serializers.CharField(read_only=True, help_text=section.api_text_help)
+    return type(
+        f"{section.model.__name__}Serializer", (serializers.ModelSerializer,), {"text": text, **declared, "Meta": meta}
     )
 
-    class Meta:
-        model = Task
-        fields = ["text", "year"]
 
-
-KIND_HELP = "Что город просит у Ассоциации: код вида предложения (значения и их смысл — ниже)."
-
-
-class ProposalSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=ProposalKind.choices, read_only=True, help_text=KIND_HELP)
-    text = serializers.CharField(read_only=True, help_text="Текст предложения.")
-
-    class Meta:
-        model = Proposal
-        fields = ["kind", "text"]
+ITEM_SERIALIZERS = {section.key: item_serializer(section) for section in SECTIONS}
 
 
 class ReportListSerializer(serializers.ModelSerializer):
@@ -99,13 +84,8 @@ class ReportDetailSerializer(ReportListSerializer):
     # Expects Report.objects.for_detail() (sections prefetched in position order, no query per
     # report); reports/public/exports.py uses it with many=True for the site's JSON download.
 
-    achievements = AchievementSerializer(many=True, read_only=True, help_text="Достижения, в порядке документа.")
-    problems = ProblemSerializer(many=True, read_only=True, help_text="Проблемы, в порядке документа.")
-    tasks = TaskSerializer(many=True, read_only=True, help_text="Задачи на следующий год, в порядке документа.")
-    proposals = ProposalSerializer(
-        many=True, read_only=True, help_text="Предложения Ассоциации, в порядке документа."
-    )
-
-    class Meta(ReportListSerializer.Meta):
-        fields = ReportListSerializer.Meta.fields + ["achievements", "problems", "tasks", "proposals"]
-        read_only_fields = fields
+    def get_fields(self):
+        fields = super().get_fields()
+        for section in SECTIONS:
+            fields[section.key] = ITEM_SERIALIZERS[section.key](many=True, read_only=True, help_text=section.api_help)
+        return fields

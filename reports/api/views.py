@@ -25,7 +25,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from ..models import MAX_YEAR, MIN_YEAR, ProposalKind, Report
+from ..models import MAX_YEAR, MIN_YEAR, SECTIONS, ProposalKind, Report
 from ..public import renderings
 from ..facets import published_regions, published_years
 from .filters import ApiReportFilter
@@ -177,7 +177,7 @@ LIST_KEYS = ("id", "municipality", "year", "url", "published_at")
 def _abridge(detail: dict) -> dict:
     """The first items of each section, long texts cut: enough to show the shape."""
     result = dict(detail)
-    for key in ("achievements", "problems", "tasks", "proposals"):
+    for key in (section.key for section in SECTIONS):
         items = []
         for item in detail.get(key, [])[:EXAMPLE_ITEMS]:
             item = dict(item)

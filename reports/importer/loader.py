@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import workflow
 from ..concurrency import claim_version
-from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
+from ..models import ITEM_MODELS, SECTIONS, Municipality, ProposalKind, Report
 from ..status import Status
 from ..text import slugify_ru
 from .parser import ParsedReport
@@ -39,12 +39,7 @@ class ImportResult:
 
 
 def section_counts(parsed: ParsedReport) -> dict:
-    return {
-        "achievements": len(parsed.achievements),
-        "problems": len(parsed.problems),
-        "tasks": len(parsed.tasks),
-        "proposals": len(parsed.proposals),
-    }
+    return {section.key: len(getattr(parsed, section.key)) for section in SECTIONS}
 
 
 def find_municipality(name: str):
@@ -100,7 +95,7 @@ def store_report(
             report.version = claim_version(report.pk, report.version)
             report._history_user = user
             report.save(update_fields=["version", "updated_at"])  # a history row: "replaced from a file"
-            for model in (Achievement, Problem, Task, Proposal):
+            for model in ITEM_MODELS:
                 for item in model.objects.filter(report=report):
                     item._history_user = user
                     item.delete()
@@ -125,17 +120,23 @@ def store_report(
 
 
 def _create_items(report: Report, parsed: ParsedReport, user) -> None:
-    rows = []
-    for n, item in enumerate(parsed.achievements, 1):
-        rows.append(Achievement(report=report, text=item.text, position=n))
-    for n, item in enumerate(parsed.problems, 1):
-        rows.append(Problem(report=report, text=item.text, position=n))
-    for n, item in enumerate(parsed.tasks, 1):
-        rows.append(Task(report=report, text=item.text, position=n, year=item.year or report.year + 1))
-    for n, item in enumerate(parsed.proposals, 1):
-        kind = item.kind if item.kind in ProposalKind.values else ProposalKind.OTHER
-        rows.append(Proposal(report=report, text=item.text, position=n, kind=kind))
+    rows = [
+        section.model(report=report, text=item.text, position=n, **_own_fields(section, item, report))
+        for section in SECTIONS
+        for n, item in enumerate(getattr(parsed, section.key), 1)
+    ]
     # Saved one by one (a report has tens of items, not thousands) so simple-history records each.
     for row in rows:
         row._history_user = user
         row.save()
+
+
+def _own_fields(section, item, report) -> dict:
+    """An item's fields besides its text (ReportSection.fields), from what the parser read: a task
+    without a year is for the year after the report's; a proposal of a kind we do not know is "other"."""
+    values = {}
+    if "year" in section.fields:
+        values["year"] = item.year or report.year + 1
+    if "kind" in section.fields:
+        values["kind"] = item.kind if item.kind in ProposalKind.values else ProposalKind.OTHER
+    return values

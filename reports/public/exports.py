@@ -11,13 +11,9 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Achievement, Problem, Proposal, ProposalKind, Report, Task
-from ..versions import SECTIONS
+from ..models import SECTIONS, ProposalKind, Report
 from .filters import ReportFilter
 
-MODELS = {"achievements": Achievement, "problems": Problem, "tasks": Task, "proposals": Proposal}
-# Section labels are lazy (reports.versions.SECTIONS): translated when a row is written.
-SECTION_ROWS = tuple((key, label, MODELS[key]) for key, label in SECTIONS)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -43,16 +39,17 @@ def _csv_rows(report_ids):
         [_("Муниципалитет"), _("Субъект РФ"), _("Год"), _("Раздел"), _("Вид"), _("На какой год"), _("Текст")]
     )
     # One query per section, whatever the number of reports (ids are a subquery, not a list).
-    for key, label, model in SECTION_ROWS:
+    for section in SECTIONS:
+        label = str(section.title)
         items = (
-            model.objects.filter(report__in=report_ids)
+            section.model.objects.filter(report__in=report_ids)
             .select_related("report__municipality")
             .order_by("-report__year", "report__municipality__name", "position", "id")
         )
         for item in items.iterator(chunk_size=2000):
             report = item.report
-            kind = ProposalKind(item.kind).label if key == "proposals" else ""
-            year = item.year if key == "tasks" else ""
+            kind = ProposalKind(item.kind).label if "kind" in section.fields else ""
+            year = item.year if "year" in section.fields else ""
             yield writer.writerow(
                 [
                     safe_cell(v)

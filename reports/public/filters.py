@@ -6,13 +6,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ..facets import FULL_CITY_LIST, municipality_choices, published_municipality_count, published_regions, published_years
-from ..models import Municipality, Problem, Proposal, Report, Task
+from ..models import SECTION_BY_KEY, SECTIONS, Municipality, Report
 
-SECTION_CHOICES = [
-    ("proposals", _("есть запросы к Ассоциации")),
-    ("problems", _("есть проблемы")),
-    ("tasks", _("есть задачи на следующий год")),
-]
+SECTION_CHOICES = [(section.key, section.has_label) for section in SECTIONS if section.has_label]
 SORT_CHOICES = [
     ("-year", _("сначала новые")),
     ("year", _("сначала старые")),
@@ -92,7 +88,7 @@ class ReportFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=search.matching_report_ids(value))
 
     def filter_has(self, queryset, name, value):
-        model = {"proposals": Proposal, "problems": Problem, "tasks": Task}[value]
+        model = SECTION_BY_KEY[value].model
         return queryset.filter(Exists(model.objects.filter(report=OuterRef("pk"))))
 
     def filter_sort(self, queryset, name, value):

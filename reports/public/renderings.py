@@ -19,6 +19,7 @@ import functools
 import hashlib
 import inspect
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,8 @@ from django.utils import timezone, translation
 
 from portal.db import CompiledQuery
 
-from ..models import Municipality, Report
+from ..models import SECTIONS, Municipality, Report
 from ..status import Status
-from ..versions import SECTIONS
 from .models import MunicipalityRendering, RenderingFormat, ReportRendering
 
 # Bump when the Python below changes what a rendering contains.
@@ -60,13 +60,15 @@ def _catalogs(language: str) -> list[Path]:
 
 
 def _sources(subject: str, format: str, language: str) -> list[Path]:
-    """The files whose content decides a rendering: its template and translations, or its serializer."""
+    """The files whose content decides a rendering: the sections of a report (reports.models.SECTIONS),
+    and its template and translations, or its serializer."""
+    sections = Path(inspect.getfile(sys.modules[Report.__module__]))
     if format == HTML:
         template = REPORT_TEMPLATE if subject == "report" else MUNICIPALITY_TEMPLATE
-        return [Path(get_template(template).origin.name), *_catalogs(language)]
+        return [sections, Path(get_template(template).origin.name), *_catalogs(language)]
     from ..api import serializers
 
-    return [Path(inspect.getfile(serializers))]
+    return [sections, Path(inspect.getfile(serializers))]
 
 
 @functools.lru_cache(maxsize=64)
@@ -98,12 +100,12 @@ def report_body_html(report: Report, query: str = "") -> str:
     from .. import search
 
     sections = []
-    for key, title in SECTIONS:
-        items = list(getattr(report, key).all())
+    for section in SECTIONS:
+        items = list(getattr(report, section.key).all())
         if query:
             for item in items:
                 item.highlighted = search.highlight(item.text, query)
-        sections.append({"key": key, "title": title, "items": items})
+        sections.append({"key": section.key, "title": section.title, "items": items})
     return render_to_string(REPORT_TEMPLATE, {"report": report, "sections": sections, "query": query})
 
 

@@ -10,12 +10,10 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
 
-from ..models import ITEM_MODELS, Report, published_q
+from ..models import SECTIONS, Report, published_q
 from . import text as search_text
 from .models import ReportTerms, SearchDocument, Section
 
-# Item model → section key (the reverse accessor on Report: "achievements", …).
-ITEM_SECTIONS = [(model, model._meta.get_field("report").remote_field.related_name) for model in ITEM_MODELS]
 BATCH = 500
 
 
@@ -45,10 +43,10 @@ def _documents(report_ids) -> list[SearchDocument]:
     docs = []
     for pk, name in Report.objects.filter(pk__in=report_ids).values_list("pk", "municipality__name"):
         docs.append(_document(pk, Section.MUNICIPALITY, 0, name))
-    for model, section in ITEM_SECTIONS:
-        rows = model.objects.filter(report_id__in=report_ids).order_by("report_id", "position", "id")
+    for section in SECTIONS:
+        rows = section.model.objects.filter(report_id__in=report_ids).order_by("report_id", "position", "id")
         for report_id, position, text in rows.values_list("report_id", "position", "text"):
-            docs.append(_document(report_id, section, position, text))
+            docs.append(_document(report_id, section.key, position, text))
     return [doc for doc in docs if doc is not None]
 
 

@@ -8,13 +8,14 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..models import SECTIONS
 
-class Section(models.TextChoices):
-    MUNICIPALITY = "municipality", _("Муниципалитет")
-    ACHIEVEMENTS = "achievements", _("Достижения")
-    PROBLEMS = "problems", _("Проблемы")
-    TASKS = "tasks", _("Задачи на следующий год")
-    PROPOSALS = "proposals", _("Предложения Ассоциации")
+# What a document is: the municipality's name, or an item of one of the report's sections.
+Section = models.TextChoices(
+    "Section",
+    [("MUNICIPALITY", ("municipality", _("Муниципалитет")))]
+    + [(section.key.upper(), (section.key, section.title)) for section in SECTIONS],
+)
 
 
 class SearchDocument(models.Model):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.models import SECTIONS
 from reports.importer.loader import CREATED, REPLACED, ImportRefused, store_report
 from reports.importer.parser import ParseError, parse_file
 
@@ -80,10 +81,7 @@ class Command(BaseCommand):
 
     def _print_result(self, path, result):
         counts = result.counts
-        sizes = (
-            f"достижений {counts['achievements']}, проблем {counts['problems']}, "
-            f"задач {counts['tasks']}, предложений {counts['proposals']}"
-        )
+        sizes = ", ".join(f"{section.title}: {counts[section.key]}" for section in SECTIONS)
         if result.municipality_created:
             self.stdout.write(
                 f"  новый муниципалитет «{result.report.municipality.name}» — проверьте регион и сайт в справочнике"
@@ -98,13 +96,7 @@ class Command(BaseCommand):
 
     def _print_structure(self, path, parsed):
         self.stdout.write(f"== {path.name}: {parsed.municipality}, {parsed.year}")
-        sections = [
-            ("Достижения", parsed.achievements),
-            ("Проблемы", parsed.problems),
-            ("Задачи", parsed.tasks),
-            ("Предложения Ассоциации", parsed.proposals),
-        ]
-        for title, items in sections:
+        for title, items in ((section.title, getattr(parsed, section.key)) for section in SECTIONS):
             self.stdout.write(f"  {title}: {len(items)}")
             for item in items:
                 extra = f"[{item.year}] " if item.year else (f"[{item.kind}] " if item.kind else "")
