@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +15,17 @@ from .status import Status
 MIN_YEAR = 1990
 MAX_YEAR = 2100
 year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+class History(HistoricalRecords):
+    """simple-history's records, named in the admin "история: <the model's name>" in every model
+    (also the item models, which inherit one from ReportItem)."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["verbose_name"] = format_lazy(_("история: {}"), model._meta.verbose_name)
+        options["verbose_name_plural"] = format_lazy(_("история: {}"), model._meta.verbose_name_plural)
+        return options
 
 
 def published_q(through: str = "") -> Q:
@@ -67,7 +79,7 @@ class Municipality(models.Model):
         help_text=_("Создан командой generate_demo_data для нагрузочных испытаний, а не настоящий."),
     )
 
-    history = HistoricalRecords(verbose_name=_("история: муниципалитет"), verbose_name_plural=_("история: муниципалитеты"))
+    history = History()
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -202,7 +214,7 @@ class Report(models.Model):
         help_text=_("Создан командой generate_demo_data для нагрузочных испытаний, а не настоящий."),
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], verbose_name=_("история: отчёт"), verbose_name_plural=_("история: отчёты"))
+    history = History(excluded_fields=["updated_at"])
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -236,12 +248,16 @@ class Report(models.Model):
 
 
 class ReportItem(models.Model):
-    """An ordered paragraph or bullet of one section of a report."""
+    """An ordered paragraph or bullet of one section of a report (SECTIONS: which section is which)."""
 
+    # "achievements", "problems", …: the section's key (ReportSection.key).
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("отчёт"))
     text = models.TextField(_("текст"))
     position = models.PositiveIntegerField(
         _("№"), default=0, help_text=_("Порядок в разделе; можно перетащить номером.")
     )
+
+    history = History(inherit=True)
 
     class Meta:
         abstract = True
@@ -256,38 +272,24 @@ class ReportItem(models.Model):
 
 
 class Achievement(ReportItem):
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("отчёт")
-    )
-    history = HistoricalRecords(verbose_name=_("история: достижение"), verbose_name_plural=_("история: достижения"))
-
     class Meta(ReportItem.Meta):
         verbose_name = _("достижение")
         verbose_name_plural = _("достижения")
 
 
 class Problem(ReportItem):
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="problems", verbose_name=_("отчёт")
-    )
-    history = HistoricalRecords(verbose_name=_("история: проблема"), verbose_name_plural=_("история: проблемы"))
-
     class Meta(ReportItem.Meta):
         verbose_name = _("проблема")
         verbose_name_plural = _("проблемы")
 
 
 class Task(ReportItem):
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("отчёт")
-    )
     year = models.PositiveSmallIntegerField(
         _("на какой год"),
         validators=year_validators,
         blank=True,
         help_text=_("Обычно следующий за отчётным год. Оставьте пустым — подставится сам."),
     )
-    history = HistoricalRecords(verbose_name=_("история: задача"), verbose_name_plural=_("история: задачи"))
 
     class Meta(ReportItem.Meta):
         verbose_name = _("задача")
@@ -304,16 +306,12 @@ class ProposalKind(models.TextChoices):
 class Proposal(ReportItem):
     """What the city asks of the Association."""
 
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("отчёт")
-    )
     kind = models.CharField(
         _("что нужно"),
         max_length=20,
         choices=ProposalKind.choices,
         default=ProposalKind.METHODOLOGY,
     )
-    history = HistoricalRecords(verbose_name=_("история: предложение Ассоциации"), verbose_name_plural=_("история: предложения Ассоциации"))
 
     class Meta(ReportItem.Meta):
         verbose_name = _("предложение Ассоциации")

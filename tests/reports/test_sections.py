@@ -83,3 +83,10 @@ def test_snapshot_diff_api_csv_and_page_follow_the_sections(make_report, sayan, 
 
     listed = Report.objects.for_public_list().get(pk=published.pk)
     assert [getattr(listed, section.count_name) for section in SECTIONS] == [1] * len(SECTIONS)
+
+
+def test_every_item_model_keeps_its_history_under_its_own_name():
+    for section in SECTIONS:
+        historical = section.model.history.model
+        assert str(historical._meta.verbose_name) == f"история: {section.model._meta.verbose_name}"
+        assert {f.name for f in historical._meta.fields} >= {"report", *section.layout, "history_user"}
