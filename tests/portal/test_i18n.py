@@ -390,3 +390,92 @@ def test_compiled_catalog_is_current(catalog):
             stale.append(e["msgid"])
     assert not stale, f"django.mo does not match django.po (run msgfmt): {stale[:10]}"
     assert mo.info().get("language") == "en"
+
+
+# --- Russian: the source language still needs its plural forms ----------------------------------
+#
+# A msgid is Russian, but it carries only two forms (one, many): without the catalog's third form,
+# «{{ n }} проверка / {{ n }} проверок» would say «2 проверок» and «21 проверок».
+
+RU_PO = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+RU_MO = RU_PO.with_suffix(".mo")
+RU_PLURAL_FORMS = (
+    "Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+    "(n%100<10 || n%100>=20) ? 1 : 2);\n"
+)
+# {% blocktranslate count n=… %}one{% plural %}many{% endblocktranslate %}, and ngettext("one", "many", n).
+TEMPLATE_PLURAL = re.compile(
+    r"{%\s*blocktranslate\s+count\s+(\w+)=[^%]*%}(.*?){%\s*plural\s*%}(.*?){%\s*endblocktranslate\s*%}", re.S
+)
+PYTHON_PLURAL = re.compile(r'\bn?gettext(?:_lazy)?\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"', re.S)
+
+
+def russian_form(n: int) -> int:
+    return 0 if n % 10 == 1 and n % 100 != 11 else 1 if 2 <= n % 10 <= 4 and not 10 <= n % 100 < 20 else 2
+
+
+def plural_messages_in_source() -> set[str]:
+    """The singular msgid of every plural message written in the portal's templates and code."""
+    root = Path(settings.BASE_DIR)
+    found = set()
+    for path in (root / "templates").rglob("*.html"):
+        for match in TEMPLATE_PLURAL.finditer(path.read_text(encoding="utf-8")):
+            found.add(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", match.group(2)))
+    for package in ("reports", "accounts", "portal"):
+        for path in (root / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            found.update(match.group(1) for match in PYTHON_PLURAL.finditer(text) if "ngettext" in match.group(0))
+    return found
+
+
+@pytest.fixture(scope="module")
+def ru_catalog():
+    entries = parse_po(RU_PO)
+    assert entries and entries[0]["msgid"] == ""
+    return entries[0], entries[1:]
+
+
+def test_russian_header_has_three_plural_forms(ru_catalog):
+    header, entries = ru_catalog
+    text = header["msgstr"][0]
+    assert "Language: ru\n" in text and "charset=UTF-8" in text
+    assert RU_PLURAL_FORMS in text
+    assert "fuzzy" not in header["flags"]
+    assert not [e["msgid"] for e in entries if "fuzzy" in e["flags"]], "fuzzy entries are not compiled"
+
+
+def test_every_russian_plural_has_three_forms(ru_catalog):
+    _, entries = ru_catalog
+    plurals = [e for e in entries if e["msgid_plural"] is not None]
+    incomplete = [e["msgid"] for e in plurals if len(e["msgstr"]) != 3 or not all(f.strip() for f in e["msgstr"])]
+    assert plurals and not incomplete, incomplete
+
+
+def test_every_plural_message_of_the_portal_is_in_the_russian_catalog(ru_catalog):
+    _, entries = ru_catalog
+    in_catalog = {e["msgid"] for e in entries if e["msgid_plural"] is not None}
+    used = plural_messages_in_source()
+    assert len(used) >= 10  # the counts of the public pages, the lock-out page, the admin
+    missing = used - in_catalog
+    assert not missing, f"add them to {RU_PO.name} with three forms (makemessages -l ru): {sorted(missing)}"
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112])
+def test_russian_counts_agree_with_the_number(ru_catalog, n):
+    _, entries = ru_catalog
+    with translation.override("ru"):
+        for e in (e for e in entries if e["msgid_plural"] is not None):
+            assert translation.ngettext(e["msgid"], e["msgid_plural"], n) == e["msgstr"][russian_form(n)], e["msgid"]
+
+
+def test_russian_compiled_catalog_is_current(ru_catalog):
+    assert RU_MO.stat().st_mtime >= RU_PO.stat().st_mtime - 1, "django.mo is older than django.po: run msgfmt"
+    with RU_MO.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)._catalog
+    _, entries = ru_catalog
+    stale = [
+        e["msgid"]
+        for e in entries
+        if e["msgid_plural"] is not None and [compiled.get((e["msgid"], i)) for i in range(3)] != e["msgstr"]
+    ]
+    assert not stale, stale
