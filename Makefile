@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run serve install migrate demo test test-sqlite test-postgres check clean backup restore bench loadtest
+.PHONY: run serve install migrate demo test test-sqlite test-postgres check clean backup restore bench loadtest lint format
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,23 @@ test-postgres: install
 	else \
 		echo "== PostgreSQL not available at $(PG_URL): skipped the PostgreSQL run"; \
 	fi
+
+# Lint and format (pyproject.toml [tool.ruff]): `make lint` checks (CI runs it), `make format` rewrites.
+# django-upgrade rewrites old Django idioms and exits 1 when it did; djhtml indents the templates.
+LINT_PY = git ls-files '*.py' ':!:*/migrations/*'
+LINT_HTML = git ls-files 'templates/*.html' '*/templates/*.html'
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(LINT_PY) | xargs $(VENV)/bin/django-upgrade --target-version 5.2
+	$(LINT_HTML) | xargs $(VENV)/bin/djhtml --check
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(LINT_PY) | xargs $(VENV)/bin/django-upgrade --target-version 5.2 || true
+	$(LINT_HTML) | xargs $(VENV)/bin/djhtml
 
 check: install
 	$(DEV_ENV) $(PY) manage.py check

@@ -10,19 +10,20 @@ from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
-from django.utils.translation import ngettext
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from reports.permissions import can_manage_users
 
 from .models import User
 from .roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, ROLE_LABELS
+
 
 def locked_attempts():
     """Login attempt records (django-axes) that currently keep someone out."""

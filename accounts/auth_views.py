@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+
 class AdminLookMixin:
     """Django's admin registration templates, with the portal's header and title."""
 

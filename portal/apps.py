@@ -1,8 +1,8 @@
-from django.contrib.admin.apps import AdminConfig
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.contrib.admin.apps import AdminConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):

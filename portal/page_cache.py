@@ -172,7 +172,7 @@ def clear_process_memory() -> None:
 
 def _variant(request) -> str:
     # The API negotiates JSON or the browsable HTML page from Accept/?format=.
-    accept = request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else ""
+    accept = request.headers.get("accept", "") if request.path.startswith("/api/") else ""
     raw = "\n".join((request.get_host(), request.get_full_path(), request.LANGUAGE_CODE, accept))
     return hashlib.sha1(raw.encode()).hexdigest()
 

@@ -233,18 +233,18 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.municipality.name} — {self.year}"
 
+    def get_absolute_url(self):
+        """The public page (only meaningful while published)."""
+        from .public.links import report_url
+
+        return report_url(self.municipality.slug, self.year)
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
 
     def get_admin_url(self):
         return reverse("admin:reports_report_change", args=[self.pk])
-
-    def get_absolute_url(self):
-        """The public page (only meaningful while published)."""
-        from .public.links import report_url
-
-        return report_url(self.municipality.slug, self.year)
 
 
 class ReportItem(models.Model):
@@ -309,7 +309,7 @@ class Proposal(ReportItem):
     kind = models.CharField(
         _("что нужно"),
         max_length=20,
-        choices=ProposalKind.choices,
+        choices=ProposalKind,
         default=ProposalKind.METHODOLOGY,
     )
 

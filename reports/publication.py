@@ -32,7 +32,6 @@ from .public import renderings
 from .public.models import MunicipalityRendering, PublicGeneration, ReportRendering
 from .status import Status
 
-
 # The scopes of what the public sees (reports.public.models.PublicGeneration).
 ALL, LISTS = "all", "lists"
 

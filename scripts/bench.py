@@ -646,7 +646,7 @@ def run_wrk(
     ]
     out = subprocess.run(command, capture_output=True, text=True, timeout=duration + timeout + 60)
     path_file.unlink(missing_ok=True)
-    line = next((l for l in out.stdout.splitlines() if l.startswith(WRK_MARK)), None)
+    line = next((row for row in out.stdout.splitlines() if row.startswith(WRK_MARK)), None)
     if out.returncode != 0 or line is None:
         raise BenchError(f"wrk завершился с кодом {out.returncode}:\n{out.stdout}\n{out.stderr}")
     data = json.loads(line[len(WRK_MARK):])
@@ -814,7 +814,7 @@ def measure(server: Server, plan: list[dict], args, workdir: Path, cache_url, no
     """Load each page of the plan in turn; fills in page["result"], ["restarts"], ["size_kb"], ["url"]."""
     for page in plan:
         page["size_kb"] = preflight(server, page)
-    run_kwargs = dict(connections=args.connections, threads=args.threads, timeout=args.timeout)
+    run_kwargs = {"connections": args.connections, "threads": args.threads, "timeout": args.timeout}
     for page in plan:
         if page.get("cold"):
             if cache_url:

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from .. import permissions, publication, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import SECTIONS, Report, Task
+from . import views
 from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
-from . import views
 from .upload import upload_summary_view, upload_view
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})

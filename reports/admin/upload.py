@@ -61,7 +61,7 @@ class UploadForm(forms.Form):
         try:
             self.parsed = parse_bytes(data, filename=upload.name)
         except ParseError as error:
-            raise forms.ValidationError(_("Не удалось прочитать отчёт: %(error)s") % {"error": error})
+            raise forms.ValidationError(_("Не удалось прочитать отчёт: %(error)s") % {"error": error}) from None
         return upload
 
     def clean(self):

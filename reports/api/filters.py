@@ -8,8 +8,8 @@ region without published reports — is a validation error (HTTP 400), never a 5
 import django_filters
 from django import forms
 
-from ..models import MAX_YEAR, MIN_YEAR, Municipality, Report
 from ..facets import published_regions
+from ..models import MAX_YEAR, MIN_YEAR, Municipality, Report
 from ..public.filters import ReportFilter
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from portal.page_cache import public_page
+
 from . import views
 
 app_name = "api"

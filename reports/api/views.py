@@ -25,9 +25,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from ..facets import published_regions, published_years
 from ..models import MAX_YEAR, MIN_YEAR, SECTIONS, ProposalKind, Report
 from ..public import renderings
-from ..facets import published_regions, published_years
 from .filters import ApiReportFilter
 from .serializers import ReportDetailSerializer, ReportListSerializer
 

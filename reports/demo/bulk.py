@@ -24,8 +24,16 @@ from django.db import connection, transaction
 from .. import publication
 from ..directory import DEFAULT_CSV
 from ..models import (
-    ITEM_MODELS, Achievement, Municipality, MunicipalityRendering, Problem, Proposal, Report, ReportEvent,
-    ReportRendering, Task,
+    ITEM_MODELS,
+    Achievement,
+    Municipality,
+    MunicipalityRendering,
+    Problem,
+    Proposal,
+    Report,
+    ReportEvent,
+    ReportRendering,
+    Task,
 )
 from ..search import text as search_text
 from ..search.index import refresh_terms

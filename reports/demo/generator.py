@@ -13,7 +13,7 @@ the next year.
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
 from ..models import MAX_YEAR, MIN_YEAR, ProposalKind
@@ -228,7 +228,7 @@ def _items(rng, size, make) -> list:
 
 def _dates(rng: random.Random, year: int, status: str):
     """(created, updated, submitted, published) in the months after the year, in that order."""
-    spring = datetime(year + 1, 2, 1, 9, 0, tzinfo=timezone.utc)
+    spring = datetime(year + 1, 2, 1, 9, 0, tzinfo=UTC)
     submitted = spring + timedelta(days=rng.randrange(89), minutes=rng.randrange(9 * 60))
     created = submitted - timedelta(days=rng.randint(3, 30), minutes=rng.randrange(8 * 60))
     if status == Status.DRAFT:
@@ -256,17 +256,17 @@ def municipality_reports(seed, municipality: GeneratedMunicipality, first_year: 
         }
         achievements = _items(
             rng, rng.randint(*ACHIEVEMENTS),
-            lambda: _paragraph(rng, context, V.ACHIEVEMENTS, V.ACHIEVEMENT_DETAILS, (0, 0, 1, 1, 2, 3)),
+            lambda context=context: _paragraph(rng, context, V.ACHIEVEMENTS, V.ACHIEVEMENT_DETAILS, (0, 0, 1, 1, 2, 3)),
         )
         problems = _items(
             rng, rng.randint(*PROBLEMS),
-            lambda: _paragraph(rng, context, V.PROBLEMS, V.PROBLEM_DETAILS, (0, 0, 0, 1, 2)),
+            lambda context=context: _paragraph(rng, context, V.PROBLEMS, V.PROBLEM_DETAILS, (0, 0, 0, 1, 2)),
         )
         tasks = _items(
-            rng, rng.randint(*TASKS), lambda: _paragraph(rng, context, V.TASKS, V.TASK_DETAILS, (0, 0, 0, 0, 1)),
+            rng, rng.randint(*TASKS), lambda context=context: _paragraph(rng, context, V.TASKS, V.TASK_DETAILS, (0, 0, 0, 0, 1)),
         )
 
-        def proposal():
+        def proposal(context=context):
             kind = rng.choice(PROPOSAL_KINDS)
             return kind, _sentence(rng.choice(V.PROPOSALS[kind]), rng, context)
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -16,11 +15,11 @@ from django.db import transaction
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
 
 from .. import workflow
-from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
-from ..status import Status
 from ..directory import load_directory
 from ..importer.loader import store_report
 from ..importer.parser import parse_file
+from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
+from ..status import Status
 
 DEMO_PASSWORD = "demo"
 

@@ -5,7 +5,13 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ..facets import FULL_CITY_LIST, municipality_choices, published_municipality_count, published_regions, published_years
+from ..facets import (
+    FULL_CITY_LIST,
+    municipality_choices,
+    published_municipality_count,
+    published_regions,
+    published_years,
+)
 from ..models import SECTION_BY_KEY, SECTIONS, Municipality, Report
 
 SECTION_CHOICES = [(section.key, section.has_label) for section in SECTIONS if section.has_label]

@@ -40,7 +40,7 @@ class RenderingFormat(models.TextChoices):
 
 
 class Rendering(models.Model):
-    format = models.CharField(_("формат"), max_length=8, choices=RenderingFormat.choices)
+    format = models.CharField(_("формат"), max_length=8, choices=RenderingFormat)
     # A code of settings.LANGUAGES; empty for a format that does not depend on the language.
     language = models.CharField(_("язык"), max_length=10, blank=True)
     content = models.TextField(_("содержимое"))

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import exports, feeds, views
 from portal.page_cache import public_page
 
 from ..publication import city_scope, year_scope
+from . import exports, feeds, views
 
 app_name = "public"
 

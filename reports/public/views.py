@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from portal.db import prepared
 from portal.page_cache import per_generation
 
+from ..facets import FULL_CITY_LIST, published_municipality_count
 from ..models import Municipality, Report
 from ..status import Status
 from . import renderings
-from ..facets import FULL_CITY_LIST, published_municipality_count
 from .filters import ReportFilter
 from .links import municipality_url, report_url
 

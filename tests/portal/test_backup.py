@@ -24,10 +24,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
+from portal.management.commands import _backup
 from reports import workflow
 from reports.models import Achievement, Municipality, Problem, Proposal, Report, ReportEvent, Task
 from reports.search import rebuild_index, search
-from portal.management.commands import _backup
 from reports.search.models import SearchDocument
 from reports.status import Status
 from tests.conftest import PASSWORD

@@ -3,7 +3,7 @@
 Small sizes here; the same code writes 350,000 reports (see reports/demo/bulk.py).
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -18,7 +18,17 @@ from django.db.models.functions import Cast
 
 from reports import search
 from reports.demo import generator
-from reports.models import ITEM_MODELS, Achievement, Municipality, Problem, Proposal, ProposalKind, Report, ReportEvent, Task
+from reports.models import (
+    ITEM_MODELS,
+    Achievement,
+    Municipality,
+    Problem,
+    Proposal,
+    ProposalKind,
+    Report,
+    ReportEvent,
+    Task,
+)
 from reports.search.models import SearchDocument
 from reports.status import Status
 
@@ -128,8 +138,8 @@ def test_counts_sections_and_statuses():
         # Dates derive from the year; the publication is in February–April of the next one.
         assert r.created_at <= r.updated_at and r.created_at.year == r.year + 1
         if r.status == Status.PUBLISHED:
-            assert datetime(r.year + 1, 2, 1, tzinfo=timezone.utc) <= r.submitted_at < r.published_at
-            assert r.published_at < datetime(r.year + 1, 5, 21, tzinfo=timezone.utc)
+            assert datetime(r.year + 1, 2, 1, tzinfo=UTC) <= r.submitted_at < r.published_at
+            assert r.published_at < datetime(r.year + 1, 5, 21, tzinfo=UTC)
             assert list(r.events.values_list("transition", "from_status", "to_status", "actor", "created_at")) == [
                 ("publish_archive", Status.DRAFT, Status.PUBLISHED, None, r.published_at)]
             assert r.search_documents.count() == 1 + sum(sizes.values())

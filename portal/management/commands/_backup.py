@@ -112,7 +112,7 @@ def applied_migrations() -> dict[str, list[str]]:
 def manifest(counts: dict[str, int]) -> dict:
     return {
         "format": FORMAT,
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "django": django.get_version(),
         "database": connection.vendor,
         "counts": counts,

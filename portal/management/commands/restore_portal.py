@@ -2,8 +2,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
-from django.core.serializers.base import DeserializationError
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from simple_history.models import HistoricalChanges

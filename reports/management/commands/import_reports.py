@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.models import SECTIONS
 from reports.importer.loader import CREATED, REPLACED, ImportRefused, store_report
 from reports.importer.parser import ParseError, parse_file
+from reports.models import SECTIONS
 
 SUFFIXES = {".txt", ".docx"}
 

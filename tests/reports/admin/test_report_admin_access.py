@@ -12,8 +12,8 @@ from reports.status import Status
 from reports.workflow import ASSOCIATION, MUNICIPAL, TRANSITIONS
 
 from .helpers import (
-    EDITABLE,
     DOES_NOT_EXIST,
+    EDITABLE,
     admin_urls,
     assert_login_redirect,
     assert_refused,
@@ -562,7 +562,7 @@ def test_version_pages_show_local_time(login, make_report):
     report = make_report(Status.SUBMITTED)
     event = report.events.get()
     local = timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M")
-    utc = event.created_at.astimezone(datetime.timezone.utc).strftime("%d.%m.%Y %H:%M")
+    utc = event.created_at.astimezone(datetime.UTC).strftime("%d.%m.%Y %H:%M")
     assert local != utc
     client = login("city")
 

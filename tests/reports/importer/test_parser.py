@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reports.importer.normalize import normalize_quotes, proper_case
-from reports.importer.parser import ParseError, ParsedItem, parse_bytes, parse_file, parse_text
+from reports.importer.parser import ParsedItem, ParseError, parse_bytes, parse_file, parse_text
 
 from .helpers import FIXTURES
 
@@ -294,7 +294,7 @@ def test_fixture_file_with_everything():
     (b"GIF89a\n\n\x00\x00", "двоичный", 3),
     (bytes(range(0x80, 0x100)) * 3, "кодировк", 1),
     ("ГОРОД\nтекст\n".encode() + b"\xc3\x28\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a", "кодировк", 3),
-    ("Привет, мир — это текст отчёта".encode("utf-8") + b"\xff", "кодировк", 1),
+    ("Привет, мир — это текст отчёта".encode() + b"\xff", "кодировк", 1),
     ("САЯНОГОРСК\n\nПросто текст без заголовков.\n\nЕщё абзац.\n".encode(), "Не найден заголовок", 3),
     ("САЯНОГОРСК\n".encode(), "только название", 1),
     ("САЯНОГОРСК\n\nЧто удалось сделать в области взаимодействия\n\nСделано.\n".encode(), "не указан год", 3),

@@ -162,7 +162,7 @@ def test_seed_nothing_written_is_lost(seed_key):
     report = parse_text(text)
     out = _all_output_text(report)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    municipality, heading_lines = lines[0], [l for l in lines if l.startswith(("Что наиболее", "Какие задачи"))]
+    municipality, heading_lines = lines[0], [row for row in lines if row.startswith(("Что наиболее", "Какие задачи"))]
     for line in lines:
         if line == municipality or line in heading_lines:
             continue
