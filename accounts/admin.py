@@ -46,9 +46,7 @@ class RoleFormMixin:
 
     def clean(self):
         data = super().clean()
-        if data.get("role") == MUNICIPAL_EDITORS and "municipalities" in self.fields and not data.get(
-            "municipalities"
-        ):
+        if data.get("role") == MUNICIPAL_EDITORS and "municipalities" in self.fields and not data.get("municipalities"):
             self.add_error("municipalities", _("Укажите хотя бы один муниципалитет для редактора муниципалитета."))
         return data
 
@@ -111,7 +109,9 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("роль"))
     def role_name(self, obj):
         names = [g.name for g in obj.groups.all()]
-        return ", ".join(str(ROLE_LABELS.get(n, n)) for n in names) or ("—" if not obj.is_superuser else _("администратор"))
+        return ", ".join(str(ROLE_LABELS.get(n, n)) for n in names) or (
+            "—" if not obj.is_superuser else _("администратор")
+        )
 
     @admin.display(description=_("муниципалитеты"))
     def municipality_names(self, obj):
@@ -152,16 +152,28 @@ class UserAdmin(BaseUserAdmin):
         return can_manage_users(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return can_manage_users(request.user) and self._may_touch(request, obj) and super().has_view_permission(request, obj)
+        return (
+            can_manage_users(request.user)
+            and self._may_touch(request, obj)
+            and super().has_view_permission(request, obj)
+        )
 
     def has_add_permission(self, request):
         return can_manage_users(request.user) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return can_manage_users(request.user) and self._may_touch(request, obj) and super().has_change_permission(request, obj)
+        return (
+            can_manage_users(request.user)
+            and self._may_touch(request, obj)
+            and super().has_change_permission(request, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return can_manage_users(request.user) and self._may_touch(request, obj) and super().has_delete_permission(request, obj)
+        return (
+            can_manage_users(request.user)
+            and self._may_touch(request, obj)
+            and super().has_delete_permission(request, obj)
+        )
 
     @staticmethod
     def _may_touch(request, obj):

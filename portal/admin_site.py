@@ -32,9 +32,7 @@ class PortalAdminSite(admin.AdminSite):
         context = {"role_label": role_label(user)}
         reports = visible_reports(user).select_related("municipality").order_by("-year", "municipality__name")
         if is_association_editor(user):
-            context["review_queue"] = list(
-                reports.filter(status=Status.SUBMITTED).order_by("submitted_at")[:50]
-            )
+            context["review_queue"] = list(reports.filter(status=Status.SUBMITTED).order_by("submitted_at")[:50])
             counts = dict(reports.values_list("status").annotate(n=Count("id")).order_by())
             context["status_counts"] = [(s, counts.get(s.value, 0)) for s in Status]
             context["is_association"] = True

@@ -129,9 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        env_str("DJANGO_DB_CONNECT_TIMEOUT", "5")
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "5"))
     # Parameters sent apart from the query text, and the public pages' few statements by key
     # prepared once per connection (portal/postgres_cursor.py): the generations of published
     # content then cost 0.05 ms instead of 0.12, a report page's query 0.18 instead of 0.39.
@@ -277,9 +275,7 @@ DATABASE_RETRY_AFTER = int(env_str("DJANGO_DB_RETRY_AFTER", "30"))
 # E-mail: console in development, SMTP (from the environment) in production.
 EMAIL_BACKEND = env_str(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env_str("DJANGO_EMAIL_PORT", "25"))

@@ -22,11 +22,24 @@ logger = logging.getLogger("portal.warmup")
 
 # Every template a public page is made of (the cached template loader keeps them compiled).
 PUBLIC_TEMPLATES = [
-    "public/base.html", "public/_head.html", "public/_header.html", "public/_footer.html",
-    "public/home.html", "public/report_list.html", "public/report_detail.html", "public/_report_body.html",
-    "public/municipality_list.html", "public/municipality_detail.html", "public/_municipality_body.html",
-    "public/search.html", "public/_report_card.html", "public/_pagination.html", "api/docs.html",
-    "404.html", "500.html", "503.html",
+    "public/base.html",
+    "public/_head.html",
+    "public/_header.html",
+    "public/_footer.html",
+    "public/home.html",
+    "public/report_list.html",
+    "public/report_detail.html",
+    "public/_report_body.html",
+    "public/municipality_list.html",
+    "public/municipality_detail.html",
+    "public/_municipality_body.html",
+    "public/search.html",
+    "public/_report_card.html",
+    "public/_pagination.html",
+    "api/docs.html",
+    "404.html",
+    "500.html",
+    "503.html",
 ]
 
 

@@ -26,9 +26,7 @@ class StaleReportError(Exception):
 
 def claim_version(report_id: int, expected_version: int) -> int:
     """Bump the version if it is still `expected_version`; return the new one or raise."""
-    updated = Report.objects.filter(pk=report_id, version=expected_version).update(
-        version=F("version") + 1
-    )
+    updated = Report.objects.filter(pk=report_id, version=expected_version).update(version=F("version") + 1)
     if updated != 1:
         raise StaleReportError()
     return expected_version + 1

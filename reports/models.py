@@ -138,7 +138,9 @@ class ReportQuerySet(models.QuerySet):
         """Prefetch lookups of every section, in document order."""
         from django.db.models import Prefetch
 
-        return [Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS]
+        return [
+            Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS
+        ]
 
     def for_page(self):
         """Published reports with their municipality (the report page; sections come with the body)."""
@@ -357,26 +359,45 @@ class ReportSection:
 
 SECTIONS = (
     ReportSection(
-        "achievements", Achievement, _("Достижения"), _("Что удалось сделать за год (достижения)"),
+        "achievements",
+        Achievement,
+        _("Достижения"),
+        _("Что удалось сделать за год (достижения)"),
         _("Добавить ещё одно достижение"),
-        api_help="Достижения, в порядке документа.", api_text_help="Текст достижения.",
+        api_help="Достижения, в порядке документа.",
+        api_text_help="Текст достижения.",
     ),
     ReportSection(
-        "problems", Problem, _("Проблемы"), _("Что не получилось, трудности"),
-        _("Добавить ещё одну проблему"), has_label=_("есть проблемы"),
-        api_help="Проблемы, в порядке документа.", api_text_help="Текст проблемы.",
+        "problems",
+        Problem,
+        _("Проблемы"),
+        _("Что не получилось, трудности"),
+        _("Добавить ещё одну проблему"),
+        has_label=_("есть проблемы"),
+        api_help="Проблемы, в порядке документа.",
+        api_text_help="Текст проблемы.",
     ),
     ReportSection(
-        "tasks", Task, _("Задачи на следующий год"), _("Задачи на следующий год"),
-        _("Добавить ещё одну задачу"), ("text", "year"),
+        "tasks",
+        Task,
+        _("Задачи на следующий год"),
+        _("Задачи на следующий год"),
+        _("Добавить ещё одну задачу"),
+        ("text", "year"),
         has_label=_("есть задачи на следующий год"),
-        api_help="Задачи на следующий год, в порядке документа.", api_text_help="Текст задачи.",
+        api_help="Задачи на следующий год, в порядке документа.",
+        api_text_help="Текст задачи.",
     ),
     ReportSection(
-        "proposals", Proposal, _("Предложения Ассоциации"), _("Что нужно от Ассоциации"),
-        _("Добавить ещё одно предложение"), ("kind", "text"),
+        "proposals",
+        Proposal,
+        _("Предложения Ассоциации"),
+        _("Что нужно от Ассоциации"),
+        _("Добавить ещё одно предложение"),
+        ("kind", "text"),
         has_label=_("есть запросы к Ассоциации"),
-        api_help="Предложения Ассоциации, в порядке документа.", api_text_help="Текст предложения.",
+        api_help="Предложения Ассоциации, в порядке документа.",
+        api_text_help="Текст предложения.",
     ),
 )
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
@@ -386,9 +407,7 @@ ITEM_MODELS = tuple(section.model for section in SECTIONS)
 class ReportEvent(models.Model):
     """One workflow transition: who, when, why, and the whole report as it stood."""
 
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("отчёт")
-    )
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("отчёт"))
     transition = models.CharField(_("действие"), max_length=32)
     from_status = models.CharField(_("был статус"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("стал статус"), max_length=20, choices=Status.choices)

@@ -99,7 +99,9 @@ def everything_changed() -> int:
 _table = PublicGeneration._meta.db_table
 # Read on every anonymous request to a cacheable page: plain SQL, one statement per number of
 # scopes (each prepared once per connection, see DATABASES in settings).
-_READ = {n: prepared(f"SELECT scope, number FROM {_table} WHERE scope IN ({', '.join(['%s'] * n)})") for n in range(1, 5)}
+_READ = {
+    n: prepared(f"SELECT scope, number FROM {_table} WHERE scope IN ({', '.join(['%s'] * n)})") for n in range(1, 5)
+}
 
 
 def generations(scopes) -> tuple[int, ...]:

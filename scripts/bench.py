@@ -161,7 +161,9 @@ def ensure_data(database_url: str, reports: int, years: int) -> None:
             conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT, env=django_env(database_url), check=True,
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
     )
     have = report_count(database_url) or 0
     if have == reports:
@@ -175,10 +177,20 @@ def ensure_data(database_url: str, reports: int, years: int) -> None:
     )
     subprocess.run(
         [
-            sys.executable, "manage.py", "generate_demo_data", "--clear",
-            "--municipalities", str(municipalities), "--years", str(years), "--seed", "1",
+            sys.executable,
+            "manage.py",
+            "generate_demo_data",
+            "--clear",
+            "--municipalities",
+            str(municipalities),
+            "--years",
+            str(years),
+            "--seed",
+            "1",
         ],
-        cwd=ROOT, env=django_env(database_url), check=True,
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
     )
     with pg_connect(database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
@@ -190,7 +202,9 @@ def ensure_renderings(database_url: str) -> None:
     say("Готовый вид опубликованных отчётов (render_public_pages)…")
     subprocess.run(
         [sys.executable, "manage.py", "render_public_pages", "--jobs", str(os.cpu_count() or 1)],
-        cwd=ROOT, env=django_env(database_url), check=True,
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
     )
 
 
@@ -329,8 +343,12 @@ def pages(targets: Targets) -> list[dict]:
             "regen": True,
         },
         one("municipality", "Муниципалитет", targets.municipality),
-        {"key": "municipality_cold", "title": "Муниципалитет (холодный кэш)", "paths": targets.cold_municipalities,
-         "cold": True},
+        {
+            "key": "municipality_cold",
+            "title": "Муниципалитет (холодный кэш)",
+            "paths": targets.cold_municipalities,
+            "cold": True,
+        },
         one("search", "Поиск", f"/search/?q={quote(targets.search_word)}"),
         one("api_list", "API: список", f"/api/reports/?year={targets.year}"),
         one("api_detail", "API: отчёт", f"/api/reports/{targets.report_id}/"),
@@ -496,7 +514,10 @@ class Server:
             say("collectstatic во временный каталог…")
             subprocess.run(
                 [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                cwd=ROOT, env=env, check=True, timeout=300,
+                cwd=ROOT,
+                env=env,
+                check=True,
+                timeout=300,
             )
         # The project's gunicorn.conf.py as it is, with the access log switched off unless asked
         # for: one log line per request would be measured too.
@@ -510,7 +531,10 @@ class Server:
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(config), "portal.wsgi"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         try:
             self.wait_ready()
@@ -637,8 +661,10 @@ def run_wrk(
         f"-d{max(1, round(duration))}s",
         f"--timeout={max(1, round(timeout))}s",
         "--latency",
-        "-H", "X-Forwarded-Proto: https",
-        "-s", str(script),
+        "-H",
+        "X-Forwarded-Proto: https",
+        "-s",
+        str(script),
         base_url + paths[0],
         "--",
         str(path_file),
@@ -649,7 +675,7 @@ def run_wrk(
     line = next((row for row in out.stdout.splitlines() if row.startswith(WRK_MARK)), None)
     if out.returncode != 0 or line is None:
         raise BenchError(f"wrk завершился с кодом {out.returncode}:\n{out.stdout}\n{out.stderr}")
-    data = json.loads(line[len(WRK_MARK):])
+    data = json.loads(line[len(WRK_MARK) :])
     seconds = data["duration_us"] / 1e6
     kinds = {k: data[k] for k in ("connect", "read", "write", "timeout", "status")}
     return Result(
@@ -826,8 +852,10 @@ def measure(server: Server, plan: list[dict], args, workdir: Path, cache_url, no
             started = time.monotonic()
             rounds = 2 * args.workers
             warm(server, page["paths"] * rounds)
-            say(f"    {len(page['paths'])} отчётов запрошено по {rounds} раз за {time.monotonic() - started:.0f} с; "
-                f"публикация: {publication_elsewhere(args.database_url, page['paths'])}")
+            say(
+                f"    {len(page['paths'])} отчётов запрошено по {rounds} раз за {time.monotonic() - started:.0f} с; "
+                f"публикация: {publication_elsewhere(args.database_url, page['paths'])}"
+            )
         elif args.warmup > 0:
             run_wrk(server.base_url, page["paths"], workdir, duration=args.warmup, **run_kwargs)
         say(f"… {page['title']}: {unquote(page['paths'][0])}")
@@ -886,7 +914,10 @@ def run(args) -> dict:
     cold_count = args.cold_urls or max(2000, int(args.duration * 1000))
     targets = pick_targets(args.database_url, cold_count, args.search_word)
     targets.regen_count = min(cold_count, args.regen_urls or 1000)
-    plans = [("Кэши включены", pages(targets), []), ("Все кэши выключены", pages_off(targets), ["DJANGO_PUBLIC_PAGE_CACHE=0"])]
+    plans = [
+        ("Кэши включены", pages(targets), []),
+        ("Все кэши выключены", pages_off(targets), ["DJANGO_PUBLIC_PAGE_CACHE=0"]),
+    ]
     if args.pages:
         wanted = set(args.pages.split(","))
         plans = [
@@ -915,9 +946,15 @@ def run(args) -> dict:
     try:
         for title, plan, env in plans:
             server = Server(
-                args.database_url, workdir, args.workers, cache_url,
-                access_log=args.access_log, max_requests=args.max_requests,
-                settings_module=args.settings, extra=args.gunicorn, extra_env=[*args.env, *env],
+                args.database_url,
+                workdir,
+                args.workers,
+                cache_url,
+                access_log=args.access_log,
+                max_requests=args.max_requests,
+                settings_module=args.settings,
+                extra=args.gunicorn,
+                extra_env=[*args.env, *env],
             )
             try:
                 say(f"{title}. gunicorn: {server.base_url}, процессов {args.workers}, журнал {server.log_path}")
@@ -970,40 +1007,76 @@ def run(args) -> dict:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     cpus = os.cpu_count() or 1
-    p.add_argument("--database-url", default=os.environ.get("BENCH_DB") or DEFAULT_DB,
-                   help=f"PostgreSQL с данными (BENCH_DB; по умолчанию {DEFAULT_DB})")
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DB") or DEFAULT_DB,
+        help=f"PostgreSQL с данными (BENCH_DB; по умолчанию {DEFAULT_DB})",
+    )
     p.add_argument("--connections", type=int, default=16, help="одновременных соединений wrk (16)")
     p.add_argument("--duration", type=float, default=20, help="секунд на страницу (по умолчанию 20)")
     p.add_argument("--warmup", type=float, default=3, help="секунд разогрева перед каждой страницей (3)")
     p.add_argument("--threads", type=int, default=2, help="потоков wrk (2)")
     p.add_argument("--timeout", type=float, default=10, help="тайм-аут ответа в wrk, с (10)")
-    p.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS") or 2 * cpus + 1),
-                   help=f"процессов gunicorn (GUNICORN_WORKERS; по умолчанию 2 × ядра + 1 = {2 * cpus + 1})")
-    p.add_argument("--max-requests", type=int, default=None, help="GUNICORN_MAX_REQUESTS (0 — не перезапускать процессы)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("GUNICORN_WORKERS") or 2 * cpus + 1),
+        help=f"процессов gunicorn (GUNICORN_WORKERS; по умолчанию 2 × ядра + 1 = {2 * cpus + 1})",
+    )
+    p.add_argument(
+        "--max-requests", type=int, default=None, help="GUNICORN_MAX_REQUESTS (0 — не перезапускать процессы)"
+    )
     p.add_argument("--access-log", action="store_true", help="не выключать журнал запросов gunicorn")
-    p.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL") or DEFAULT_REDIS,
-                   help=f"Redis для кэша портала ({DEFAULT_REDIS}; эта база очищается!); none — без Redis")
+    p.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL") or DEFAULT_REDIS,
+        help=f"Redis для кэша портала ({DEFAULT_REDIS}; эта база очищается!); none — без Redis",
+    )
     p.add_argument("--cold-urls", type=int, default=0, help="сколько разных отчётов в холодном прогоне")
-    p.add_argument("--regen-urls", type=int, default=0,
-                   help="сколько разных отчётов в прогоне «сразу после публикации другого отчёта»")
+    p.add_argument(
+        "--regen-urls",
+        type=int,
+        default=0,
+        help="сколько разных отчётов в прогоне «сразу после публикации другого отчёта»",
+    )
     p.add_argument("--search-word", default=None, help="слово для страницы поиска (по умолчанию самое частое)")
-    p.add_argument("--pages", default=None, help="только эти страницы (эталон — всегда): home,list,report,"
-                   "report_cold,report_regen,municipality,municipality_cold,search,api_list,api_detail,api_detail_cold,"
-                   "feed и с выключенными кэшами off_home,off_list,off_report,off_municipality,off_search,off_api_list,"
-                   "off_api_detail,off_feed")
+    p.add_argument(
+        "--pages",
+        default=None,
+        help="только эти страницы (эталон — всегда): home,list,report,"
+        "report_cold,report_regen,municipality,municipality_cold,search,api_list,api_detail,api_detail_cold,"
+        "feed и с выключенными кэшами off_home,off_list,off_report,off_municipality,off_search,off_api_list,"
+        "off_api_detail,off_feed",
+    )
     p.add_argument("--no-off", action="store_true", help="без прогона с выключенными кэшами")
     p.add_argument("--only-off", action="store_true", help="только прогон с выключенными кэшами")
-    p.add_argument("--ensure-reports", type=int, default=0,
-                   help="создать базу, применить миграции и сгенерировать столько отчётов, если их другое число")
+    p.add_argument(
+        "--ensure-reports",
+        type=int,
+        default=0,
+        help="создать базу, применить миграции и сгенерировать столько отчётов, если их другое число",
+    )
     p.add_argument("--years", type=int, default=20, help="лет на муниципалитет при генерации (20)")
     p.add_argument("--output", default=None, help="Markdown (по умолчанию docs/bench-<отчётов>.md); - — не писать")
     p.add_argument("--json", nargs="?", const="-", default=None, help="ещё и JSON: в файл или (без значения) в stdout")
-    p.add_argument("--gunicorn", action="append", default=[], metavar="NAME=VALUE",
-                   help="ещё одна настройка gunicorn поверх gunicorn.conf.py, например preload_app=True")
-    p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                   help="ещё одна переменная окружения портала, например DJANGO_PUBLIC_PAGE_CACHE=0")
+    p.add_argument(
+        "--gunicorn",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="ещё одна настройка gunicorn поверх gunicorn.conf.py, например preload_app=True",
+    )
+    p.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="ещё одна переменная окружения портала, например DJANGO_PUBLIC_PAGE_CACHE=0",
+    )
     p.add_argument("--settings", default=None, help=argparse.SUPPRESS)  # another DJANGO_SETTINGS_MODULE
     p.add_argument("--keep", action="store_true", help="не удалять временный каталог (журнал gunicorn)")
     return p

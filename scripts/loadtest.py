@@ -62,19 +62,26 @@ def load_phase(server, workdir, report_paths, search_paths, args, results) -> No
         say(f"Нагрузка: {title}, {args.connections} соединений, {args.duration:g} с, {len(paths)} адресов…")
         mark = server.log_size()
         result = bench.run_wrk(
-            server.base_url, paths, workdir,
-            connections=args.connections, threads=args.threads, duration=args.duration, timeout=args.timeout,
+            server.base_url,
+            paths,
+            workdir,
+            connections=args.connections,
+            threads=args.threads,
+            duration=args.duration,
+            timeout=args.timeout,
         )
         restarts = server.boots_since(mark)
         check(
-            results, f"нагрузка: {title}",
+            results,
+            f"нагрузка: {title}",
             result.errors == 0 and result.requests > 0,
             describe(result) + (f"; перезапусков процессов (max_requests) {restarts}" if restarts else ""),
         )
         results[-1]["result"] = result.as_dict()
         if paths is report_paths:
             check(
-                results, "нагрузка: отчёты, скорость",
+                results,
+                "нагрузка: отчёты, скорость",
                 result.rps >= args.min_rps and result.p99_ms <= args.max_p99_ms,
                 f"{result.rps:.0f} в секунду (нужно не меньше {args.min_rps:g}), p99 {result.p99_ms} мс "
                 f"(нужно не больше {args.max_p99_ms:g})",
@@ -89,9 +96,13 @@ def fault_phase(server, workdir, report_paths, args, results) -> None:
     def load():
         try:
             outcome["result"] = bench.run_wrk(
-                server.base_url, report_paths, workdir,
-                connections=args.fault_connections, threads=args.threads,
-                duration=args.fault_duration, timeout=args.timeout,
+                server.base_url,
+                report_paths,
+                workdir,
+                connections=args.fault_connections,
+                threads=args.threads,
+                duration=args.fault_duration,
+                timeout=args.timeout,
             )
         except BaseException as error:  # reported below
             outcome["error"] = error
@@ -134,13 +145,15 @@ def fault_phase(server, workdir, report_paths, args, results) -> None:
     noticed = f"pid:{victim}" in log_text
 
     check(
-        results, "сбой: потеряно не больше запросов, чем держал процесс",
+        results,
+        "сбой: потеряно не больше запросов, чем держал процесс",
         result.errors <= REQUESTS_HELD_BY_A_WORKER and result.requests > 0,
         describe(result) + f"; допустимо ошибок: {REQUESTS_HELD_BY_A_WORKER}",
     )
     results[-1]["result"] = result.as_dict()
     check(
-        results, "сбой: gunicorn заменил процесс",
+        results,
+        "сбой: gunicorn заменил процесс",
         replaced_after is not None,
         (f"новый процесс через {replaced_after:.2f} с" if replaced_after is not None else "замены нет")
         + ("; в журнале gunicorn есть запись об убитом процессе" if noticed else ""),
@@ -150,11 +163,16 @@ def fault_phase(server, workdir, report_paths, args, results) -> None:
     after = bench.data_fingerprint(args.database_url)
     changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
     check(
-        results, "сбой: данные целы",
+        results,
+        "сбой: данные целы",
         not changed,
-        ("без изменений: " + ", ".join(f"{k} {v}" for k, v in before.items() if k != "reports_digest")
-         + f", контрольная сумма отчётов {before['reports_digest'][:12]}…")
-        if not changed else f"изменилось: {changed}",
+        (
+            "без изменений: "
+            + ", ".join(f"{k} {v}" for k, v in before.items() if k != "reports_digest")
+            + f", контрольная сумма отчётов {before['reports_digest'][:12]}…"
+        )
+        if not changed
+        else f"изменилось: {changed}",
     )
 
 
@@ -179,8 +197,13 @@ def run(args) -> list[dict]:
     server = None
     try:
         server = bench.Server(
-            args.database_url, workdir, args.workers, cache_url,
-            access_log=not args.no_access_log, max_requests=args.max_requests, settings_module=args.settings,
+            args.database_url,
+            workdir,
+            args.workers,
+            cache_url,
+            access_log=not args.no_access_log,
+            max_requests=args.max_requests,
+            settings_module=args.settings,
             extra_env=args.env,
         )
         say(f"gunicorn: {server.base_url}, процессов {args.workers}, журнал {server.log_path}")
@@ -213,8 +236,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=60, help="секунд нагрузки на каждую страницу (60)")
     p.add_argument("--connections", type=int, default=64, help="соединений при нагрузке (64)")
     p.add_argument("--threads", type=int, default=2, help="потоков wrk (2)")
-    p.add_argument("--timeout", type=float, default=30,
-                   help="сколько секунд ждать ответа, прежде чем считать запрос потерянным (30, как timeout gunicorn)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30,
+        help="сколько секунд ждать ответа, прежде чем считать запрос потерянным (30, как timeout gunicorn)",
+    )
     p.add_argument("--fault-duration", type=float, default=20, help="секунд нагрузки в проверке сбоя (20)")
     p.add_argument("--fault-connections", type=int, default=64, help="соединений в проверке сбоя (64)")
     p.add_argument("--kill-after", type=float, default=5, help="через сколько секунд нагрузки убить процесс (5)")
@@ -223,18 +250,32 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-p99-ms", type=float, default=400, help="p99 на отчётах не больше, мс (400)")
     p.add_argument("--search-words", type=int, default=40, help="сколько разных слов искать (40)")
     p.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS") or 2 * cpus + 1))
-    p.add_argument("--max-requests", type=int, default=None, help="GUNICORN_MAX_REQUESTS (по умолчанию из gunicorn.conf.py)")
+    p.add_argument(
+        "--max-requests", type=int, default=None, help="GUNICORN_MAX_REQUESTS (по умолчанию из gunicorn.conf.py)"
+    )
     p.add_argument("--no-access-log", action="store_true", help="выключить журнал запросов gunicorn")
-    p.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL") or bench.DEFAULT_REDIS,
-                   help=f"Redis для кэша портала ({bench.DEFAULT_REDIS}; эта база очищается!); none — без Redis")
+    p.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL") or bench.DEFAULT_REDIS,
+        help=f"Redis для кэша портала ({bench.DEFAULT_REDIS}; эта база очищается!); none — без Redis",
+    )
     p.add_argument("--skip-load", action="store_true", help="без нагрузочной части")
     p.add_argument("--skip-fault", action="store_true", help="без проверки сбоя")
-    p.add_argument("--ensure-reports", type=int, default=0,
-                   help="создать базу, применить миграции и сгенерировать столько отчётов, если их другое число")
+    p.add_argument(
+        "--ensure-reports",
+        type=int,
+        default=0,
+        help="создать базу, применить миграции и сгенерировать столько отчётов, если их другое число",
+    )
     p.add_argument("--years", type=int, default=20, help="лет на муниципалитет при генерации (20)")
     p.add_argument("--json", default=None, help="записать результаты в этот файл (JSON)")
-    p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                   help="ещё одна переменная окружения портала, например DJANGO_PUBLIC_PAGE_CACHE=0")
+    p.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="ещё одна переменная окружения портала, например DJANGO_PUBLIC_PAGE_CACHE=0",
+    )
     p.add_argument("--settings", default=None, help=argparse.SUPPRESS)
     p.add_argument("--keep", action="store_true", help="не удалять временный каталог (журнал gunicorn)")
     return p

@@ -21,12 +21,8 @@ class ReportVersionFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         report_id = self.version_report_id()
-        current = (
-            Report.objects.filter(pk=report_id).values_list("version", flat=True).first() if report_id else None
-        )
-        self.fields["expected_version"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, initial=current
-        )
+        current = Report.objects.filter(pk=report_id).values_list("version", flat=True).first() if report_id else None
+        self.fields["expected_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=current)
 
     def clean(self):
         data = super().clean()

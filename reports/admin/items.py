@@ -69,9 +69,7 @@ class ItemAdmin(ScopedHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is not None and _report_of(obj) is None:
             return False
-        return super().has_view_permission(request, obj) and permissions.can_view_report(
-            request.user, _report_of(obj)
-        )
+        return super().has_view_permission(request, obj) and permissions.can_view_report(request.user, _report_of(obj))
 
     def has_add_permission(self, request):
         return False  # items are added in their report's form
@@ -80,8 +78,10 @@ class ItemAdmin(ScopedHistoryAdmin):
         if obj is None:
             return super().has_change_permission(request) and permissions.can_view_report(request.user, None)
         report = _report_of(obj)
-        return report is not None and super().has_change_permission(request, obj) and (
-            permissions.can_edit_report(request.user, report)
+        return (
+            report is not None
+            and super().has_change_permission(request, obj)
+            and (permissions.can_edit_report(request.user, report))
         )
 
     def has_delete_permission(self, request, obj=None):

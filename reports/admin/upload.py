@@ -78,8 +78,11 @@ class UploadForm(forms.Form):
                 chosen = None  # a new municipality: the loader creates it and says so
             else:
                 raise forms.ValidationError(
-                    _("В документе указан город «%(name)s», а вы ведёте отчёты других муниципалитетов. "
-                      "Выберите муниципалитет в списке.") % {"name": self.parsed.municipality}
+                    _(
+                        "В документе указан город «%(name)s», а вы ведёте отчёты других муниципалитетов. "
+                        "Выберите муниципалитет в списке."
+                    )
+                    % {"name": self.parsed.municipality}
                 )
         data["municipality"] = chosen
         municipality_id = chosen.pk if chosen else None
@@ -88,8 +91,10 @@ class UploadForm(forms.Form):
             if permissions.can_view_report(self.user, existing):
                 raise forms.ValidationError(
                     format_html(
-                        _("Отчёт «{}» уже есть. Откройте его: <a href=\"{}\">{}</a>."),
-                        existing, existing.get_admin_url(), existing,
+                        _('Отчёт «{}» уже есть. Откройте его: <a href="{}">{}</a>.'),
+                        existing,
+                        existing.get_admin_url(),
+                        existing,
                     )
                 )
             raise forms.ValidationError(_("Отчёт за этот год у этого муниципалитета уже есть."))
@@ -98,8 +103,10 @@ class UploadForm(forms.Form):
 
 def _same_name(a: str, b: str) -> bool:
     """Names compared as find_municipality does (case and «ё» do not matter)."""
+
     def norm(name):
         return name.strip().casefold().replace("ё", "е")
+
     return norm(a) == norm(b)
 
 
@@ -120,10 +127,17 @@ def upload_view(model_admin):
                 return HttpResponseRedirect(reverse("admin:reports_report_upload"))
             notes = list(parsed.warnings) + list(parsed.skipped)
             if result.municipality_created:
-                notes.insert(0, _("Создан новый муниципалитет «%s» — проверьте его регион и сайт.") % result.report.municipality)
-            if form.cleaned_data["municipality"] and not _same_name(form.cleaned_data["municipality"].name, parsed.municipality):
-                notes.insert(0, _("В документе указан город «%(doc)s»; отчёт создан для «%(chosen)s», как вы выбрали.")
-                             % {"doc": parsed.municipality, "chosen": result.report.municipality})
+                notes.insert(
+                    0, _("Создан новый муниципалитет «%s» — проверьте его регион и сайт.") % result.report.municipality
+                )
+            if form.cleaned_data["municipality"] and not _same_name(
+                form.cleaned_data["municipality"].name, parsed.municipality
+            ):
+                notes.insert(
+                    0,
+                    _("В документе указан город «%(doc)s»; отчёт создан для «%(chosen)s», как вы выбрали.")
+                    % {"doc": parsed.municipality, "chosen": result.report.municipality},
+                )
             request.session[SESSION_KEY] = {
                 "report": result.report.pk,
                 "filename": PurePath(request.FILES["document"].name).name,

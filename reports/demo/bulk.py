@@ -168,8 +168,11 @@ class SearchFields:
 def _dates_as_given():
     """bulk_create() stamps auto_now/auto_now_add fields with the clock; generated rows keep the
     dates derived from their year (deterministic). Only for the duration of the command."""
-    stamped = [Report._meta.get_field("created_at"), Report._meta.get_field("updated_at"),
-               ReportEvent._meta.get_field("created_at")]
+    stamped = [
+        Report._meta.get_field("created_at"),
+        Report._meta.get_field("updated_at"),
+        ReportEvent._meta.get_field("created_at"),
+    ]
     saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
     try:
         for f in stamped:
@@ -187,7 +190,9 @@ def _insert(model, columns: list[str], rows: list[tuple], batch_size: int) -> No
     if _postgres():
         names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
         with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+            with cursor.cursor.copy(
+                f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN"
+            ) as copy:
                 for row in rows:
                     copy.write_row(row)
         return
@@ -216,7 +221,7 @@ def _insert_documents(docs: list[tuple], batch_size: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE generated_search_stage (n serial, report_id bigint, section varchar(20), "
-            "position integer, text text, stems text, content text, stop text, weight \"char\") ON COMMIT DROP"
+            'position integer, text text, stems text, content text, stop text, weight "char") ON COMMIT DROP'
         )
         columns = "report_id, section, position, text, stems, content, stop, weight"
         with cursor.cursor.copy(f"COPY generated_search_stage ({columns}) FROM STDIN") as copy:
@@ -299,9 +304,15 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
         rows = Report.objects.bulk_create(
             [
                 Report(
-                    municipality=municipalities[n], year=r.year, status=r.status, version=r.version,
-                    created_at=r.created_at, updated_at=r.updated_at, submitted_at=r.submitted_at,
-                    published_at=r.published_at, is_generated=True,
+                    municipality=municipalities[n],
+                    year=r.year,
+                    status=r.status,
+                    version=r.version,
+                    created_at=r.created_at,
+                    updated_at=r.updated_at,
+                    submitted_at=r.submitted_at,
+                    published_at=r.published_at,
+                    is_generated=True,
                 )
                 for n, r in prepared.reports
             ],
@@ -317,10 +328,19 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
             docs.extend((pk, *doc) for doc in report_docs)
             if r.status == Status.PUBLISHED:
                 snapshot = _snapshot(municipalities[n], r)
-                events.append((
-                    pk, "publish_archive", Status.DRAFT, Status.PUBLISHED, None, SYSTEM_NAME, r.published_at,
-                    EVENT_COMMENT, json.dumps(snapshot, ensure_ascii=False) if _postgres() else snapshot,
-                ))
+                events.append(
+                    (
+                        pk,
+                        "publish_archive",
+                        Status.DRAFT,
+                        Status.PUBLISHED,
+                        None,
+                        SYSTEM_NAME,
+                        r.published_at,
+                        EVENT_COMMENT,
+                        json.dumps(snapshot, ensure_ascii=False) if _postgres() else snapshot,
+                    )
+                )
         columns = ["report", "position", "text"]
         _insert(Achievement, columns, achievements, batch_size)
         _insert(Problem, columns, problems, batch_size)
@@ -328,14 +348,26 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
         _insert(Proposal, [*columns, "kind"], proposals, batch_size)
         _insert(
             ReportEvent,
-            ["report", "transition", "from_status", "to_status", "actor", "actor_name", "created_at", "comment", "snapshot"],
+            [
+                "report",
+                "transition",
+                "from_status",
+                "to_status",
+                "actor",
+                "actor_name",
+                "created_at",
+                "comment",
+                "snapshot",
+            ],
             events,
             batch_size,
         )
         _insert_documents(docs, batch_size)
         refresh_terms(sorted({doc[0] for doc in docs}))
         # Indexed above; the public renderings of the published reports and their cities' pages.
-        publication.reports_loaded([row.pk for row, (_n, r) in zip(rows, prepared.reports) if r.status == Status.PUBLISHED])
+        publication.reports_loaded(
+            [row.pk for row, (_n, r) in zip(rows, prepared.reports) if r.status == Status.PUBLISHED]
+        )
     counts.municipalities = len(municipalities)
     counts.reports = len(rows)
     counts.published = counts.events = len(events)
@@ -363,7 +395,7 @@ def run(options, out=lambda line: None) -> tuple[Counts, float]:
     names, slugs = taken_names()
     planned = generator.municipalities(options.municipalities, options.seed, names, slugs)
     per_chunk = max(1, options.batch_size // options.years)
-    chunks = [planned[start:start + per_chunk] for start in range(0, len(planned), per_chunk)]
+    chunks = [planned[start : start + per_chunk] for start in range(0, len(planned), per_chunk)]
     total = Counts()
     search_fields = SearchFields()
     started = time.monotonic()

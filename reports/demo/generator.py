@@ -255,15 +255,19 @@ def municipality_reports(seed, municipality: GeneratedMunicipality, first_year: 
             "town_gen": f"муниципального образования «{municipality.name}»",
         }
         achievements = _items(
-            rng, rng.randint(*ACHIEVEMENTS),
+            rng,
+            rng.randint(*ACHIEVEMENTS),
             lambda context=context: _paragraph(rng, context, V.ACHIEVEMENTS, V.ACHIEVEMENT_DETAILS, (0, 0, 1, 1, 2, 3)),
         )
         problems = _items(
-            rng, rng.randint(*PROBLEMS),
+            rng,
+            rng.randint(*PROBLEMS),
             lambda context=context: _paragraph(rng, context, V.PROBLEMS, V.PROBLEM_DETAILS, (0, 0, 0, 1, 2)),
         )
         tasks = _items(
-            rng, rng.randint(*TASKS), lambda context=context: _paragraph(rng, context, V.TASKS, V.TASK_DETAILS, (0, 0, 0, 0, 1)),
+            rng,
+            rng.randint(*TASKS),
+            lambda context=context: _paragraph(rng, context, V.TASKS, V.TASK_DETAILS, (0, 0, 0, 0, 1)),
         )
 
         def proposal(context=context):

@@ -54,8 +54,7 @@ class Assembler:
         self.achievements_line: int | None = None
         self.tasks_line: int | None = None
         self.tasks_year: int | None = None
-        self.items: dict[str, list[ParsedItem]] = {
-            "achievements": [], "problems": [], "tasks": [], "proposals": []}
+        self.items: dict[str, list[ParsedItem]] = {"achievements": [], "problems": [], "tasks": [], "proposals": []}
         self.skipped: list[str] = []
         self.warnings: list[str] = []
         self.scope: _Scope | None = None
@@ -79,8 +78,8 @@ class Assembler:
         municipality = self.municipality(self.blocks[0])
         if len(self.blocks) == 1:
             raise self.error(
-                "В документе есть только название муниципального образования, "
-                "разделов отчёта нет", self.blocks[0].line)
+                "В документе есть только название муниципального образования, разделов отчёта нет", self.blocks[0].line
+            )
         for index in range(1, len(self.blocks)):
             nxt = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
             self.step(self.blocks[index], nxt)
@@ -94,22 +93,27 @@ class Assembler:
             raise self.error(
                 "В начале документа нет названия муниципального образования: первая непустая "
                 "строка — уже заголовок раздела. Добавьте перед ним название прописными буквами",
-                block.line)
+                block.line,
+            )
         name = text.strip(" .,;:")
-        if (not _MUNICIPALITY.fullmatch(name) or len(name) > 60 or len(name.split()) > 6
-                or name.startswith(("-", "–"))):
+        if not _MUNICIPALITY.fullmatch(name) or len(name) > 60 or len(name.split()) > 6 or name.startswith(("-", "–")):
             shown = text if len(text) <= 80 else text[:77] + "…"
             raise self.error(
                 "Первая непустая строка должна содержать название муниципального образования "
-                f"прописными буквами (например, «САЯНОГОРСК»), а в ней: «{shown}»", block.line)
+                f"прописными буквами (например, «САЯНОГОРСК»), а в ней: «{shown}»",
+                block.line,
+            )
         if any(c.isalpha() and not c.isupper() for c in name):
             if not name[0].isupper():
                 raise self.error(
                     "Название муниципального образования в первой строке должно быть написано "
-                    f"прописными буквами, а в ней: «{name}»", block.line)
+                    f"прописными буквами, а в ней: «{name}»",
+                    block.line,
+                )
             self.warnings.append(
                 f"{self.where(block.line)}: название муниципального образования «{name}» "
-                "написано не прописными буквами — проверьте, что это действительно оно")
+                "написано не прописными буквами — проверьте, что это действительно оно"
+            )
         return proper_case(name)
 
     def step(self, block: Block, nxt: Block | None) -> None:
@@ -134,8 +138,11 @@ class Assembler:
             self.close_unknown()
             self.section, self.kind = "requests", kind
             if block.text.endswith(":"):
-                self.skip(block.line, f"вводная строка блока «{KIND_NAMES[kind]}» "
-                          "(её смысл передан видом предложений)", block.text)
+                self.skip(
+                    block.line,
+                    f"вводная строка блока «{KIND_NAMES[kind]}» (её смысл передан видом предложений)",
+                    block.text,
+                )
             else:
                 self.emit(block.text, block.line)  # a statement such as «Курсы … необходимы»
             return
@@ -148,16 +155,17 @@ class Assembler:
             if self.achievements_line is not None:
                 self.warnings.append(
                     f"{self.where(block.line)}: повторный заголовок раздела достижений — "
-                    "его абзацы добавлены к тому же разделу")
+                    "его абзацы добавлены к тому же разделу"
+                )
             else:
                 if heading.year is None:
                     raise self.error(
-                        "В заголовке раздела достижений не указан год "
-                        "(ожидается «… в 2020 году»)", block.line)
+                        "В заголовке раздела достижений не указан год (ожидается «… в 2020 году»)", block.line
+                    )
                 if not MIN_YEAR <= heading.year <= MAX_YEAR:
                     raise self.error(
-                        f"Неправдоподобный отчётный год {heading.year} в заголовке раздела "
-                        "достижений", block.line)
+                        f"Неправдоподобный отчётный год {heading.year} в заголовке раздела достижений", block.line
+                    )
                 self.year, self.achievements_line = heading.year, block.line
             self.section = "achievements"
         elif heading.section == "tasks":
@@ -168,7 +176,8 @@ class Assembler:
             if self.tasks_line is not None:
                 self.warnings.append(
                     f"{self.where(block.line)}: повторный заголовок раздела задач — "
-                    "его пункты добавлены к тому же разделу")
+                    "его пункты добавлены к тому же разделу"
+                )
             else:
                 self.tasks_line, self.tasks_year = block.line, heading.year
             self.section = "tasks"
@@ -221,8 +230,12 @@ class Assembler:
         if scope is None:
             return
         if scope.count:
-            self.skip(scope.line, "вводная фраза не стала отдельным пунктом — она добавлена "
-                      f"в начало каждого из следующих за ней пунктов ({scope.count})", scope.prefix)
+            self.skip(
+                scope.line,
+                "вводная фраза не стала отдельным пунктом — она добавлена "
+                f"в начало каждого из следующих за ней пунктов ({scope.count})",
+                scope.prefix,
+            )
         else:
             self.emit(scope.prefix, scope.line)
 
@@ -231,7 +244,8 @@ class Assembler:
             text, line, count = self.unknown
             self.warnings.append(
                 f"{self.where(line)}: раздел «{text}» не распознан; его абзацы ({count}) не "
-                "импортированы (см. пропущенное)")
+                "импортированы (см. пропущенное)"
+            )
             self.unknown = None
 
     def emit(self, text: str, line: int) -> None:
@@ -259,20 +273,19 @@ class Assembler:
                 "Не найден заголовок раздела достижений («Что наиболее значительное удалось "
                 "сделать в области взаимодействия с общественностью в ГГГГ году»), поэтому "
                 "отчётный год не определить; он ожидался после названия муниципалитета",
-                self.blocks[1].line)
+                self.blocks[1].line,
+            )
         if not self.items["achievements"] and not self.items["problems"]:
-            self.warnings.append(
-                f"{self.where(self.achievements_line)}: в разделе достижений нет ни одного абзаца")
+            self.warnings.append(f"{self.where(self.achievements_line)}: в разделе достижений нет ни одного абзаца")
         target_year = self.tasks_year or self.year + 1
         if self.tasks_line is None:
             self.warnings.append(
-                "Раздел задач на следующий год («Какие задачи стоят в ГГГГ году») не найден — "
-                "задач в отчёте нет")
+                "Раздел задач на следующий год («Какие задачи стоят в ГГГГ году») не найден — задач в отчёте нет"
+            )
         elif not self.items["tasks"]:
             self.warnings.append(f"{self.where(self.tasks_line)}: в разделе задач нет ни одного пункта")
         if self.tasks_year is not None and self.tasks_year != self.year + 1:
-            self.warnings.append(
-                f"Год задач ({self.tasks_year}) не следует за отчётным годом ({self.year})")
+            self.warnings.append(f"Год задач ({self.tasks_year}) не следует за отчётным годом ({self.year})")
         tasks = [ParsedItem(i.text, i.line, i.kind, target_year) for i in self.items["tasks"]]
         return ParsedReport(
             municipality=municipality,

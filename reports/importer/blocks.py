@@ -33,7 +33,7 @@ def split_marker(line: str) -> tuple[str, str]:
     match = _BULLET.match(line)
     if not match:
         return "", line
-    return ("dash" if match.group("dash") else "num"), line[match.end():].strip()
+    return ("dash" if match.group("dash") else "num"), line[match.end() :].strip()
 
 
 def ends_terminal(text: str) -> bool:
@@ -56,9 +56,7 @@ def _continues(last: str, line: str, wrapped: bool) -> bool:
     """
     if last.endswith(":") or classify_heading(line) is not None:
         return False
-    if ends_terminal(last) and not starts_lower(line) and (
-        line.endswith(":") or request_kind(line)
-    ):
+    if ends_terminal(last) and not starts_lower(line) and (line.endswith(":") or request_kind(line)):
         return False  # a lead-in line after a finished sentence opens a new block
     if wrapped:
         return True
@@ -86,9 +84,7 @@ def group_to_blocks(
     lines = [line for _, line in group]
     joined = " ".join(lines)
     if heading or (
-        len(group) > 1
-        and not any(split_marker(line)[0] for line in lines)
-        and classify_heading(joined) is not None
+        len(group) > 1 and not any(split_marker(line)[0] for line in lines) and classify_heading(joined) is not None
     ):
         # A heading (possibly wrapped over several lines) is one block.
         blocks.append(Block(joined, group[0][0], heading=heading, container=container))
@@ -100,9 +96,7 @@ def group_to_blocks(
         marker, body = split_marker(line)
         if list_item and index == 0 and not marker:
             marker = "list"
-        if current is not None and open_for_more and not marker and _continues(
-            current[1][-1], line, wrapped
-        ):
+        if current is not None and open_for_more and not marker and _continues(current[1][-1], line, wrapped):
             current[1].append(line)
             continue
         block = Block(body, no, marker=marker, container=container)

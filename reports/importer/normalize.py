@@ -34,7 +34,7 @@ _CHAR_MAP = {
 _SPACED_DASH = re.compile(r"(?<=\S) +[-–—]+ +(?=\S)")
 _MULTISPACE = re.compile(r" {2,}")
 
-_QUOTES = "\"“”„"
+_QUOTES = '"“”„'
 _OPEN_CONTEXT = "([{«—–-/ "
 _CLOSE_CONTEXT = ".,;:!?)]}»…-–—/ "
 
@@ -47,7 +47,7 @@ def decode_bytes(data: bytes) -> str:
     """Bytes of a text document → str, or ParseError saying why it is not readable text."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ParseError(
                 "Файл помечен как UTF-8, но содержит байты, недопустимые в этой кодировке",
@@ -61,8 +61,7 @@ def decode_bytes(data: bytes) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ParseError(
-            "Файл двоичный (содержит нулевые байты), а не текстовый документ; "
-            "загрузите отчёт в формате .txt или .docx",
+            "Файл двоичный (содержит нулевые байты), а не текстовый документ; загрузите отчёт в формате .txt или .docx",
             _line_of(data, nul),
         )
     try:
@@ -91,9 +90,7 @@ def looks_russian(text: str) -> bool:
     if len(cyrillic) < 3 or len(cyrillic) < 0.5 * len(letters):
         return False
     # Ordinary characters of Russian prose; cp1251 noise brings ‚ƒ„†‡€‰ and friends.
-    ordinary = sum(
-        1 for c in text if c.isalnum() or c.isspace() or c in ".,;:!?-–—«»\"'()[]/%№*+=_…"
-    )
+    ordinary = sum(1 for c in text if c.isalnum() or c.isspace() or c in ".,;:!?-–—«»\"'()[]/%№*+=_…")
     if ordinary < 0.9 * len(text):
         return False
     if len(text) >= 50 and sum(c.isspace() for c in text) < 0.05 * len(text):
@@ -116,9 +113,7 @@ def normalize_chars(text: str) -> str:
             text.count("\n", 0, nul) + 1,
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
-    return "".join(
-        " " if c != "\n" and unicodedata.category(c) in ("Cc", "Cs") else c for c in text
-    )
+    return "".join(" " if c != "\n" and unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
 
 
 def normalize_fragment(text: str) -> str:

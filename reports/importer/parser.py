@@ -113,8 +113,7 @@ def _guarded(run: Callable[[], ParsedReport], source: str) -> ParsedReport:
         raise
     except Exception as exc:  # safety net: an upload must never crash the caller
         raise ParseError(
-            f"Внутренняя ошибка при разборе документа ({type(exc).__name__}); "
-            "сообщите администратору портала",
+            f"Внутренняя ошибка при разборе документа ({type(exc).__name__}); сообщите администратору портала",
             source=source,
             internal=True,
         ) from exc
@@ -147,8 +146,8 @@ def parse_bytes(data: bytes, *, filename: str = "") -> ParsedReport:
         if _is_docx(raw, filename or ""):
             if not raw.startswith(_ZIP_MAGIC):
                 raise ParseError(
-                    "Файл .docx повреждён: это не zip-архив, каким должен быть документ Word",
-                    unit=UNIT_PARAGRAPH)
+                    "Файл .docx повреждён: это не zip-архив, каким должен быть документ Word", unit=UNIT_PARAGRAPH
+                )
             return Assembler(read_docx(raw), UNIT_PARAGRAPH).run()
         for magic, message in _UNSUPPORTED:
             if raw.startswith(magic):

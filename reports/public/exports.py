@@ -53,7 +53,15 @@ def _csv_rows(report_ids):
             yield writer.writerow(
                 [
                     safe_cell(v)
-                    for v in (report.municipality.name, report.municipality.region, report.year, label, kind, year, item.text)
+                    for v in (
+                        report.municipality.name,
+                        report.municipality.region,
+                        report.year,
+                        label,
+                        kind,
+                        year,
+                        item.text,
+                    )
                 ]
             )
 
@@ -69,8 +77,10 @@ def export_csv(request):
 def export_json(request):
     from ..api.serializers import ReportDetailSerializer
 
-    reports = Report.objects.for_detail().filter(pk__in=filtered_reports(request).values("pk")).order_by(
-        "-year", "municipality__name"
+    reports = (
+        Report.objects.for_detail()
+        .filter(pk__in=filtered_reports(request).values("pk"))
+        .order_by("-year", "municipality__name")
     )
     data = ReportDetailSerializer(reports, many=True, context={"request": request}).data
     response = JsonResponse(

@@ -21,9 +21,7 @@ class LatestReportsFeed(Feed):
         return str(item)
 
     def item_description(self, item):
-        return _(
-            "%(region)s. Достижений: %(a)s, проблем: %(p)s, задач: %(t)s, запросов к Ассоциации: %(r)s."
-        ) % {
+        return _("%(region)s. Достижений: %(a)s, проблем: %(p)s, задач: %(t)s, запросов к Ассоциации: %(r)s.") % {
             "region": item.municipality.region or item.municipality.name,
             "a": item.achievement_count,
             "p": item.problem_count,

@@ -45,9 +45,7 @@ class ReportFilter(django_filters.FilterSet):
     has = django_filters.ChoiceFilter(
         label=_("Содержание"), choices=SECTION_CHOICES, method="filter_has", empty_label=_("Любое")
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Порядок"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
-    )
+    sort = django_filters.ChoiceFilter(label=_("Порядок"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:
         model = Report

@@ -53,9 +53,7 @@ def languages() -> list[str]:
 
 def _catalogs(language: str) -> list[Path]:
     return sorted(
-        path
-        for root in settings.LOCALE_PATHS
-        for path in (Path(root) / language / "LC_MESSAGES").glob("*.mo")
+        path for root in settings.LOCALE_PATHS for path in (Path(root) / language / "LC_MESSAGES").glob("*.mo")
     )
 
 
@@ -141,13 +139,19 @@ def _report_rows(reports: list[Report], now) -> list[ReportRendering]:
             for report in reports:
                 rows.append(
                     ReportRendering(
-                        report=report, format=HTML, language=language, content=report_body_html(report),
-                        stamp=made_by, rendered_at=now,
+                        report=report,
+                        format=HTML,
+                        language=language,
+                        content=report_body_html(report),
+                        stamp=made_by,
+                        rendered_at=now,
                     )
                 )
     made_by = stamp("report", JSON)
     for report, content in zip(reports, report_documents(reports)):
-        rows.append(ReportRendering(report=report, format=JSON, language="", content=content, stamp=made_by, rendered_at=now))
+        rows.append(
+            ReportRendering(report=report, format=JSON, language="", content=content, stamp=made_by, rendered_at=now)
+        )
     return rows
 
 
@@ -176,9 +180,7 @@ def refresh_reports(report_ids, *, municipalities: bool = True) -> set[int]:
         )
         municipality_ids.update(r.municipality_id for r in rows)
         published = [r for r in rows if r.status == Status.PUBLISHED]
-        ReportRendering.objects.filter(report_id__in=batch).exclude(
-            report_id__in=[r.pk for r in published]
-        ).delete()
+        ReportRendering.objects.filter(report_id__in=batch).exclude(report_id__in=[r.pk for r in published]).delete()
         if published:
             prefetch_related_objects(published, *Report.objects.section_prefetches())
             now = timezone.now()
@@ -212,8 +214,12 @@ def refresh_municipalities(municipality_ids) -> None:
                     content = municipality_body_html(city, reports[city.pk])
                 rows.append(
                     MunicipalityRendering(
-                        municipality=city, format=HTML, language=language, content=content,
-                        stamp=stamp("municipality", HTML, language), rendered_at=now,
+                        municipality=city,
+                        format=HTML,
+                        language=language,
+                        content=content,
+                        stamp=stamp("municipality", HTML, language),
+                        rendered_at=now,
                     )
                 )
         if rows:
@@ -241,14 +247,24 @@ _REPORT_PAGE = CompiledQuery(
     lambda slug, year, language: (
         Report.objects.published()
         .filter(municipality__slug=slug, year=year)
-        .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)))
+        .annotate(
+            shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language))
+        )
         .values_list(
-            "pk", "year", "municipality_id", "municipality__name", "municipality__slug", "municipality__region",
-            "shown__content", "shown__stamp",
+            "pk",
+            "year",
+            "municipality_id",
+            "municipality__name",
+            "municipality__slug",
+            "municipality__region",
+            "shown__content",
+            "shown__stamp",
         )
         .order_by()[:1]
     ),
-    slug=_SLUG, year=_YEAR, language=_LANGUAGE,
+    slug=_SLUG,
+    year=_YEAR,
+    language=_LANGUAGE,
 )
 
 
@@ -303,11 +319,14 @@ class MunicipalityPage:
 _MUNICIPALITY_PAGE = CompiledQuery(
     lambda slug, language: (
         Municipality.objects.filter(slug=slug)
-        .annotate(shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)))
+        .annotate(
+            shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language))
+        )
         .values_list("pk", "name", "slug", "region", "shown__content", "shown__stamp")
         .order_by()[:1]
     ),
-    slug=_SLUG, language=_LANGUAGE,
+    slug=_SLUG,
+    language=_LANGUAGE,
 )
 
 

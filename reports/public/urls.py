@@ -15,9 +15,7 @@ urlpatterns = [
     path(
         "reports/<slug:slug>/<int:year>/",
         # Its city's other years and its year's neighbours are on it: not the lists' scope.
-        public_page(
-            views.report_detail, scopes=lambda slug, year: (city_scope(slug), year_scope(year)), shared=False
-        ),
+        public_page(views.report_detail, scopes=lambda slug, year: (city_scope(slug), year_scope(year)), shared=False),
         name="report_detail",
     ),
     path("municipalities/", public_page(views.municipality_list), name="municipality_list"),

@@ -131,15 +131,15 @@ def report_detail(request, slug, year):
 
 def _region_counts():
     """[{"region", "n"}]: how many cities with published reports each region has."""
-    return list(Municipality.objects.with_published_reports().values("region").annotate(n=Count("id")).order_by("region"))
+    return list(
+        Municipality.objects.with_published_reports().values("region").annotate(n=Count("id")).order_by("region")
+    )
 
 
 def municipality_list(request):
     """Every city with published reports, by region; past FULL_CITY_LIST cities, the regions
     first and the cities of one region (?region=…) — not 17,500 links on one page."""
-    municipalities = (
-        Municipality.objects.with_published_count().order_by("region", "name")
-    )
+    municipalities = Municipality.objects.with_published_count().order_by("region", "name")
     context = {"regions": None, "region": None}
     if published_municipality_count() > FULL_CITY_LIST:
         regions = per_generation("facet:region-counts", _region_counts)

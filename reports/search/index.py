@@ -81,7 +81,10 @@ def refresh_terms(report_ids) -> None:
     for report_id, text in SearchDocument.objects.filter(report_id__in=report_ids).values_list("report_id", "stems"):
         stems.setdefault(report_id, set()).update(text.split())
     ReportTerms.objects.bulk_create(
-        [ReportTerms(report_id=pk, year=years[pk], stems=f" {' '.join(sorted(words))} ") for pk, words in stems.items()],
+        [
+            ReportTerms(report_id=pk, year=years[pk], stems=f" {' '.join(sorted(words))} ")
+            for pk, words in stems.items()
+        ],
         batch_size=BATCH,
     )
 
@@ -91,10 +94,7 @@ def index_report(report_id: int) -> None:
     with transaction.atomic():
         # The row lock orders concurrent re-indexings of the same report (PostgreSQL).
         published = list(
-            Report.objects.published()
-            .select_for_update()
-            .filter(pk=report_id)
-            .values_list("pk", flat=True)
+            Report.objects.published().select_for_update().filter(pk=report_id).values_list("pk", flat=True)
         )
         SearchDocument.objects.filter(report_id=report_id).delete()
         if published:

@@ -225,7 +225,12 @@ def test_crafted_change_post_cannot_make_superuser_or_grant_permissions(target_n
 def test_crafted_add_post_cannot_make_superuser(login, powerful_group):
     response = login("moderator").post(
         user_url("add"),
-        add_data(is_superuser="on", is_staff="on", groups=[powerful_group.pk], user_permissions=[Permission.objects.first().pk]),
+        add_data(
+            is_superuser="on",
+            is_staff="on",
+            groups=[powerful_group.pk],
+            user_permissions=[Permission.objects.first().pk],
+        ),
     )
 
     assert response.status_code == 302
@@ -328,7 +333,9 @@ def test_removing_role_removes_group_staff_and_municipalities(login, city_editor
 
 
 def test_switching_role_to_association_editor(login, city_editor):
-    response = login("moderator").post(user_url("change", city_editor), change_data(city_editor, role=ASSOCIATION_EDITORS))
+    response = login("moderator").post(
+        user_url("change", city_editor), change_data(city_editor, role=ASSOCIATION_EDITORS)
+    )
 
     assert response.status_code == 302
     city_editor.refresh_from_db()

@@ -84,7 +84,9 @@ def _lock(settings, client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("rung, allowed", [("anon", False), ("city", False), ("norole", False), ("moderator", True), ("superuser", True)])
+@pytest.mark.parametrize(
+    "rung, allowed", [("anon", False), ("city", False), ("norole", False), ("moderator", True), ("superuser", True)]
+)
 def test_unlock_action_ladder(rung, allowed, login, account, settings):
     client = login(rung)
     # Lock from a different client so the admin session is not the one locked out.

@@ -39,7 +39,9 @@ EXPECTED_PERMISSIONS = {
 
 def group_permissions():
     return {
-        group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        group.name: {
+            f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+        }
         for group in Group.objects.filter(name__in=[MUNICIPAL_EDITORS, ASSOCIATION_EDITORS])
     }
 

@@ -97,4 +97,3 @@ def reviewer(moderator):
     moderator.first_name, moderator.last_name = "Олег", "Смирнов"
     moderator.save(update_fields=["first_name", "last_name"])
     return moderator
-

@@ -327,9 +327,10 @@ def test_download_csv_of_the_list_and_of_a_filtered_list(page, seeds):
     assert len(body) == item_count(municipality__slug="sayanogorsk", year=2025) > 0
     assert {(row[0], row[1], row[2]) for row in body} == {("Саяногорск", "Республика Хакасия", "2025")}
     sections = [row[3] for row in body]
-    assert sections.count("Предложения Ассоциации") == Proposal.objects.filter(
-        report__municipality__slug="sayanogorsk", report__year=2025
-    ).count()
+    assert (
+        sections.count("Предложения Ассоциации")
+        == Proposal.objects.filter(report__municipality__slug="sayanogorsk", report__year=2025).count()
+    )
     assert all(row[4] for row in body if row[3] == "Предложения Ассоциации")  # the kind is filled in
 
 

@@ -154,9 +154,7 @@ def test_report_round_trip_from_city_to_public_search(new_page, seeds, editor, r
     # The city's page now has 2026, and the 2025 plans are paired with the 2026 results.
     visitor.goto("/municipalities/sayanogorsk/")
     expect(visitor.locator(".timeline .timeline-year")).to_have_text(["2026", "2025", "2018"])
-    pair_2026 = visitor.locator(".plan-pair").filter(
-        has=visitor.get_by_role("heading", name=f"Задачи на {YEAR} год")
-    )
+    pair_2026 = visitor.locator(".plan-pair").filter(has=visitor.get_by_role("heading", name=f"Задачи на {YEAR} год"))
     expect(pair_2026).to_contain_text(CORRECTED_TEXT)
 
     report = Report.objects.get(municipality__slug="sayanogorsk", year=YEAR)

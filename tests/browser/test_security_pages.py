@@ -20,7 +20,9 @@ def _watch_csp(page):
     violations = []
     page.on(
         "console",
-        lambda msg: "Content Security Policy" in msg.text and violations.append(f"{page.url}: {msg.text[:90]} {msg.location}"),
+        lambda msg: (
+            "Content Security Policy" in msg.text and violations.append(f"{page.url}: {msg.text[:90]} {msg.location}")
+        ),
     )
     page.on("pageerror", lambda err: violations.append(f"page error: {err}"))
     return violations

@@ -62,7 +62,12 @@ def test_city_editor_uploads_a_word_report_and_reviews_the_summary(page, editor,
 
     report = Report.objects.get()
     assert (report.municipality.name, report.year, report.status) == ("Саяногорск", 2025, Status.DRAFT)
-    assert (report.achievements.count(), report.problems.count(), report.tasks.count(), report.proposals.count()) == (3, 1, 3, 9)
+    assert (report.achievements.count(), report.problems.count(), report.tasks.count(), report.proposals.count()) == (
+        3,
+        1,
+        3,
+        9,
+    )
 
     page.get_by_role("link", name="Открыть черновик и проверить").click()
     expect(page.locator(".status-badge").first).to_have_text("Черновик")

@@ -96,9 +96,7 @@ def snapshot():
         for group in Group.objects.all()
     )
     rows["user groups"] = sorted(User.groups.through.objects.values_list("user_id", "group__name"))
-    rows["user municipalities"] = sorted(
-        User.municipalities.through.objects.values_list("user_id", "municipality_id")
-    )
+    rows["user municipalities"] = sorted(User.municipalities.through.objects.values_list("user_id", "municipality_id"))
     rows["user permissions"] = sorted(
         User.user_permissions.through.objects.values_list("user_id", "permission__codename")
     )
@@ -118,9 +116,7 @@ def empty_database():
                 cursor.execute(sql)  # empty tables: the next id is 1
         elif connection.vendor == "sqlite":
             tables = [model._meta.db_table for model in portal_tables]
-            cursor.execute(
-                f"DELETE FROM sqlite_sequence WHERE name IN ({', '.join(['%s'] * len(tables))})", tables
-            )
+            cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({', '.join(['%s'] * len(tables))})", tables)
     sync_roles()
     assert all(n == 0 for label, n in counts().items() if label != "auth.Group")
 

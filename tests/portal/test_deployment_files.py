@@ -95,7 +95,10 @@ def test_web_environment_names_are_ones_the_settings_read(compose, example):
     # Variables interpolated into the file come from .env.
     interpolated = set(re.findall(r"\$\{([A-Z_]+)", (ROOT / "docker-compose.yml").read_text()))
     assert interpolated <= set(example)
-    assert web["environment"]["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in web["environment"]["DATABASE_URL"]
+    assert (
+        web["environment"]["DATABASE_URL"].startswith("postgres://")
+        and "@db:5432/" in web["environment"]["DATABASE_URL"]
+    )
     assert web["environment"]["DJANGO_CACHE_URL"] == "redis://cache:6379/0"
 
 

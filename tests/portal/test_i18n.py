@@ -157,7 +157,13 @@ def test_language_switch_form_turns_the_site_english(published):
 
     detail = text_of(client.get(published.get_absolute_url()))
     assert html_lang(detail) == "en"
-    for phrase in ("Achievements", "Problems", "Tasks for next year", "Proposals to the Association", "report for 2024"):
+    for phrase in (
+        "Achievements",
+        "Problems",
+        "Tasks for next year",
+        "Proposals to the Association",
+        "report for 2024",
+    ):
         assert phrase in detail
     assert "Guidance materials, experience of other cities" in detail  # a choice label (ProposalKind)
 
@@ -263,7 +269,7 @@ def test_english_public_pages_have_no_untranslated_russian(client, latin_report,
 
 
 def _unquote(s):
-    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s)
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s)
 
 
 def parse_po(path):
@@ -368,7 +374,11 @@ def test_placeholders_survive_translation(catalog):
 def test_python_format_entries_are_flagged(catalog):
     """msgfmt --check-format only checks entries flagged python-format; make sure they are."""
     _, entries = catalog
-    unflagged = [e["msgid"] for e in entries if (NAMED.search(e["msgid"]) or POSITIONAL.search(e["msgid"])) and "python-format" not in e["flags"]]
+    unflagged = [
+        e["msgid"]
+        for e in entries
+        if (NAMED.search(e["msgid"]) or POSITIONAL.search(e["msgid"])) and "python-format" not in e["flags"]
+    ]
     assert not unflagged
 
 

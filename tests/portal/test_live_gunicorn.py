@@ -154,7 +154,9 @@ def test_login_throttling_counts_failures_across_processes(two_servers, make_use
     assert "Вход временно заблокирован" in response.body.decode()
     # Now even the right password is refused, on both processes.
     for server in (a, b):
-        response = Browserless(server).post_form("/admin/login/", {"username": "petrov", "password": "Pravilnyi-parol-1"})
+        response = Browserless(server).post_form(
+            "/admin/login/", {"username": "petrov", "password": "Pravilnyi-parol-1"}
+        )
         assert response.status == 429
 
 

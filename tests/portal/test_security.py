@@ -130,7 +130,13 @@ def test_json_log_lines_carry_the_message_extra_fields_and_traceback():
         raise RuntimeError("сбой")
     except RuntimeError:
         record = logging.getLogger("x").makeRecord(
-            "portal.test", logging.ERROR, __file__, 1, "отчёт %s не сохранён", (42,), exc_info=True,
+            "portal.test",
+            logging.ERROR,
+            __file__,
+            1,
+            "отчёт %s не сохранён",
+            (42,),
+            exc_info=True,
             extra={"path": "/admin/", "status_code": 500},
         )
         import sys

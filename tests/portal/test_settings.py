@@ -86,5 +86,15 @@ def test_production_security_settings():
         code,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split(None, 6)[:6] == ["True", "True", "True", "31536000", "('HTTP_X_FORWARDED_PROTO',", "'https')"]
-    assert "True 28800 ['https://reports.example.org', 'https://www.reports.example.org'] 5242880 json 5 True" in result.stdout
+    assert result.stdout.split(None, 6)[:6] == [
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+    ]
+    assert (
+        "True 28800 ['https://reports.example.org', 'https://www.reports.example.org'] 5242880 json 5 True"
+        in result.stdout
+    )

@@ -36,7 +36,9 @@ DEMO_REPORTS = {
     ("Саяногорск", 2023): (Status.CHANGES_REQUESTED, [("submit", "sayanogorsk"), ("request_changes", "moderator")]),
     ("Когалым", 2023): (Status.PUBLISHED, [("submit", "kogalym"), ("publish", "moderator")]),
     ("Лесосибирск", 2023): (
-        Status.WITHDRAWN, [("submit", "moderator"), ("publish", "moderator"), ("withdraw", "moderator")]),
+        Status.WITHDRAWN,
+        [("submit", "moderator"), ("publish", "moderator"), ("withdraw", "moderator")],
+    ),
 }
 
 
@@ -104,7 +106,8 @@ def test_load_demo_publishes_the_five_seed_reports():
         assert seed.status == Status.PUBLISHED
         assert seed.published_at is not None
         assert list(seed.events.values_list("transition", "actor", "actor_name")) == [
-            ("publish_archive", None, "система")]
+            ("publish_archive", None, "система")
+        ]
         assert seed.achievements.count() == len(parsed.achievements)
         assert seed.problems.count() == len(parsed.problems)
         assert seed.tasks.count() == len(parsed.tasks)
@@ -113,9 +116,9 @@ def test_load_demo_publishes_the_five_seed_reports():
 
 def test_load_demo_creates_reports_in_every_state_with_their_path():
     load("--force")
-    assert {
-        (r.municipality.name, r.year) for r in Report.objects.select_related("municipality")
-    } == SEED_REPORTS | set(DEMO_REPORTS)
+    assert {(r.municipality.name, r.year) for r in Report.objects.select_related("municipality")} == SEED_REPORTS | set(
+        DEMO_REPORTS
+    )
     statuses = set()
     for (name, year), (status, path) in DEMO_REPORTS.items():
         demo = report(name, year)

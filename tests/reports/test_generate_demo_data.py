@@ -64,8 +64,16 @@ def content():
             for model in ITEM_MODELS
         },
         "events": sorted(
-            (key[e.report_id], e.transition, e.from_status, e.to_status, e.actor_name, e.created_at, e.comment,
-             {k: v for k, v in e.snapshot.items() if k != "municipality"})
+            (
+                key[e.report_id],
+                e.transition,
+                e.from_status,
+                e.to_status,
+                e.actor_name,
+                e.created_at,
+                e.comment,
+                {k: v for k, v in e.snapshot.items() if k != "municipality"},
+            )
             for e in ReportEvent.objects.all()
         ),
         "documents": documents(key),
@@ -76,7 +84,9 @@ def documents(key=None, report_ids=None):
     rows = SearchDocument.objects.all()
     if report_ids is not None:
         rows = rows.filter(report_id__in=report_ids)
-    rows = rows.annotate(v=Cast("vector", TextField())).values_list("report_id", "section", "position", "text", "stems", "v")
+    rows = rows.annotate(v=Cast("vector", TextField())).values_list(
+        "report_id", "section", "position", "text", "stems", "v"
+    )
     return sorted(((key[r[0]] if key else r[0]), *r[1:]) for r in rows)
 
 
@@ -141,7 +151,8 @@ def test_counts_sections_and_statuses():
             assert datetime(r.year + 1, 2, 1, tzinfo=UTC) <= r.submitted_at < r.published_at
             assert r.published_at < datetime(r.year + 1, 5, 21, tzinfo=UTC)
             assert list(r.events.values_list("transition", "from_status", "to_status", "actor", "created_at")) == [
-                ("publish_archive", Status.DRAFT, Status.PUBLISHED, None, r.published_at)]
+                ("publish_archive", Status.DRAFT, Status.PUBLISHED, None, r.published_at)
+            ]
             assert r.search_documents.count() == 1 + sum(sizes.values())
         else:
             assert r.published_at is None

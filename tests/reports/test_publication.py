@@ -90,7 +90,9 @@ def test_publishing_stores_every_rendering_and_moves_the_generation(make_report,
     workflow.publish(report, moderator)
     assert publication.current_generation() > before
     assert set(ReportRendering.objects.filter(report=report).values_list("format", "language")) == {
-        ("html", "ru"), ("html", "en"), ("json", ""),
+        ("html", "ru"),
+        ("html", "en"),
+        ("json", ""),
     }
     assert_stored_is_fresh(report)
     assert "Проведён форум ТОС" in served(report.get_absolute_url())

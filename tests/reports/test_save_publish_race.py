@@ -135,8 +135,7 @@ def test_a_save_that_commits_first_is_published(roles, monkeypatch, make_report,
     assert final.version == start + 2  # the edit, then the publication
 
 
-def test_a_save_on_the_version_a_publication_replaced_is_refused(roles, monkeypatch, make_report, moderator,
-                                                                 superuser):
+def test_a_save_on_the_version_a_publication_replaced_is_refused(roles, monkeypatch, make_report, moderator, superuser):
     report = make_report(Status.SUBMITTED)
     item = report.achievements.get()
     old_text = item.text

@@ -74,7 +74,9 @@ def test_snapshot_diff_api_csv_and_page_follow_the_sections(make_report, sayan, 
     for section in SECTIONS:
         assert list(data[section.key][0]) == list(section.layout)
 
-    rows = list(csv.reader(io.StringIO(client.get("/reports/export.csv").getvalue().decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/reports/export.csv").getvalue().decode("utf-8-sig")), delimiter=";")
+    )
     assert [row[3] for row in rows[1:]] == [str(section.title) for section in SECTIONS]
 
     page = client.get(published.get_absolute_url()).content.decode()

@@ -5,7 +5,9 @@ from reports.status import Status
 
 
 @pytest.mark.django_db
-def test_report_goes_through_whole_workflow(make_report, city_editor, moderator, mailoutbox, django_capture_on_commit_callbacks):
+def test_report_goes_through_whole_workflow(
+    make_report, city_editor, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
     report = make_report(Status.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         report = workflow.submit(report, city_editor)

@@ -19,7 +19,9 @@ sqlite_only = pytest.mark.skipif(
 def places(db, sayan, kogalym):
     Municipality.objects.create(name="Берёзовский", slug="berezovsky", region="Кемеровская область — Кузбасс")
     Municipality.objects.create(name="Белово", slug="belovo", region="Кемеровская область — Кузбасс")
-    Municipality.objects.create(name="Ленинск-Кузнецкий", slug="leninsk-kuznetsky", region="Кемеровская область — Кузбасс")
+    Municipality.objects.create(
+        name="Ленинск-Кузнецкий", slug="leninsk-kuznetsky", region="Кемеровская область — Кузбасс"
+    )
     return Municipality.objects.all()
 
 

@@ -346,7 +346,13 @@ def recipients(outbox):
     ],
 )
 def test_submit_mails_active_association_editors(
-    actor_kind, expected, mail_users, city_editor, moderator, make_report, mailoutbox,
+    actor_kind,
+    expected,
+    mail_users,
+    city_editor,
+    moderator,
+    make_report,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     actor = {"city": city_editor, "moderator": moderator}[actor_kind]
@@ -361,7 +367,14 @@ def test_submit_mails_active_association_editors(
 @pytest.mark.parametrize("name, status", [("request_changes", S), ("publish", S), ("withdraw", P)])
 @pytest.mark.parametrize("actor_kind", ["moderator", "moderator2", "superuser"])
 def test_decisions_mail_the_municipality_editors_only(
-    name, status, actor_kind, mail_users, moderator, superuser, make_report, mailoutbox,
+    name,
+    status,
+    actor_kind,
+    mail_users,
+    moderator,
+    superuser,
+    make_report,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     actor = {"moderator": moderator, "moderator2": mail_users["moderator2"], "superuser": superuser}[actor_kind]
@@ -381,7 +394,13 @@ def test_decisions_mail_the_municipality_editors_only(
     ],
 )
 def test_return_to_draft_mails_the_other_side(
-    actor_kind, expected, mail_users, city_editor, moderator, make_report, mailoutbox,
+    actor_kind,
+    expected,
+    mail_users,
+    city_editor,
+    moderator,
+    make_report,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     actor = {"city": city_editor, "moderator": moderator}[actor_kind]
@@ -397,14 +416,29 @@ def test_return_to_draft_mails_the_other_side(
     "name, status, actor_kind, subject, status_label",
     [
         ("submit", D, "city", "Отчёт на проверку: Саяногорск — 2024", "На проверке"),
-        ("request_changes", S, "moderator", "Отчёт возвращён на доработку: Саяногорск — 2024", "Возвращён на доработку"),
+        (
+            "request_changes",
+            S,
+            "moderator",
+            "Отчёт возвращён на доработку: Саяногорск — 2024",
+            "Возвращён на доработку",
+        ),
         ("publish", S, "moderator", "Отчёт опубликован: Саяногорск — 2024", "Опубликован"),
         ("withdraw", P, "moderator", "Отчёт снят с публикации: Саяногорск — 2024", "Снят с публикации"),
     ],
 )
 def test_mail_text_is_russian_with_name_comment_and_absolute_link(
-    name, status, actor_kind, subject, status_label, city_editor, moderator, make_report, mailoutbox,
-    django_capture_on_commit_callbacks, settings,
+    name,
+    status,
+    actor_kind,
+    subject,
+    status_label,
+    city_editor,
+    moderator,
+    make_report,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    settings,
 ):
     settings.PORTAL_BASE_URL = "https://otchety.asdg.example"
     settings.DEFAULT_FROM_EMAIL = "portal@asdg.example"
@@ -430,7 +464,9 @@ def test_mail_text_is_russian_with_name_comment_and_absolute_link(
 
 
 @pytest.mark.django_db
-def test_mail_without_comment_has_no_comment_heading(city_editor, make_report, mailoutbox, django_capture_on_commit_callbacks):
+def test_mail_without_comment_has_no_comment_heading(
+    city_editor, make_report, mailoutbox, django_capture_on_commit_callbacks
+):
     report = make_report(D)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit(report, city_editor, "")

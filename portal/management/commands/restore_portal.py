@@ -182,8 +182,7 @@ class Command(BaseCommand):
             ) from None
         except _backup.READ_ERRORS as error:
             raise CommandError(
-                f"Файл {path} повреждён или обрезан (прочитано объектов: {loaded}): {error}. "
-                "Ничего не изменено."
+                f"Файл {path} повреждён или обрезан (прочитано объектов: {loaded}): {error}. Ничего не изменено."
             ) from None
         except DatabaseError as error:
             raise CommandError(
@@ -204,8 +203,7 @@ class Command(BaseCommand):
                 differences.append(f"{label}: в копии {n}, загружено {actual}")
         if differences:
             raise CommandError(
-                "Восстановленные данные не совпадают с описью копии; ничего не изменено. "
-                + "; ".join(differences)
+                "Восстановленные данные не совпадают с описью копии; ничего не изменено. " + "; ".join(differences)
             )
 
     def _reset_sequences(self):

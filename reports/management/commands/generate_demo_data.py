@@ -28,23 +28,31 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--municipalities", type=positive, default=100, help="сколько муниципалитетов (по умолчанию 100)")
+        parser.add_argument(
+            "--municipalities", type=positive, default=100, help="сколько муниципалитетов (по умолчанию 100)"
+        )
         parser.add_argument("--years", type=positive, default=5, help="сколько лет отчётов у каждого (по умолчанию 5)")
         parser.add_argument(
-            "--first-year", type=int, default=None,
+            "--first-year",
+            type=int,
+            default=None,
             help=f"первый отчётный год (по умолчанию такой, чтобы последним был {LAST_YEAR})",
         )
         parser.add_argument("--seed", type=int, default=1, help="зерно генератора (по умолчанию 1)")
         parser.add_argument(
-            "--allow-real-data", action="store_true",
+            "--allow-real-data",
+            action="store_true",
             help="работать и на базе с настоящими отчётами (они не меняются, сгенерированные добавляются рядом)",
         )
         parser.add_argument(
-            "--clear", action="store_true",
+            "--clear",
+            action="store_true",
             help="сначала удалить ранее сгенерированные отчёты и муниципалитеты (настоящие не затрагиваются)",
         )
         parser.add_argument(
-            "--batch-size", type=positive, default=2000,
+            "--batch-size",
+            type=positive,
+            default=2000,
             help="сколько отчётов записывать за одну транзакцию (по умолчанию 2000)",
         )
 

@@ -36,9 +36,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="файлы или папки")
-        parser.add_argument("--dry-run", action="store_true", help="только показать, что распознано; ничего не сохранять")
-        parser.add_argument("--publish", action="store_true", help="сохранить опубликованными (архив уже опубликованных отчётов)")
-        parser.add_argument("--replace", action="store_true", help="заменить существующий черновик (опубликованный не заменяется)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="только показать, что распознано; ничего не сохранять"
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="сохранить опубликованными (архив уже опубликованных отчётов)"
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="заменить существующий черновик (опубликованный не заменяется)"
+        )
 
     def handle(self, *args, **options):
         files, unreadable = collect(options["paths"])
@@ -52,7 +58,9 @@ class Command(BaseCommand):
                 parsed = parse_file(path)
             except ParseError as error:
                 failed += 1
-                self.stderr.write(f"ОШИБКА {path}: {error.message}" + (f" ({error.unit} {error.line})" if error.line else ""))
+                self.stderr.write(
+                    f"ОШИБКА {path}: {error.message}" + (f" ({error.unit} {error.line})" if error.line else "")
+                )
                 continue
             except OSError as error:
                 failed += 1

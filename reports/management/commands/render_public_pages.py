@@ -30,7 +30,9 @@ def _lacking(model, owner: str, subject: str):
     conditions = [
         ~Exists(
             model.objects.filter(
-                **{owner: OuterRef("pk")}, format=format, language=language,
+                **{owner: OuterRef("pk")},
+                format=format,
+                language=language,
                 stamp=renderings.stamp(subject, format, language),
             )
         )

@@ -168,7 +168,10 @@ def test_item_revert_restores_text_and_bumps_version_only(model, who, status, lo
     assert after["version"] == before["version"] + 1
     assert after["status"] == status
     assert after["events"] == before["events"]
-    assert item.history.latest("history_date").history_user.username == {"city": "sayan_editor", "moderator": "moderator"}[who]
+    assert (
+        item.history.latest("history_date").history_user.username
+        == {"city": "sayan_editor", "moderator": "moderator"}[who]
+    )
 
 
 def test_item_revert_keeps_item_in_its_current_report(login, make_report):
@@ -248,9 +251,7 @@ def test_item_revert_with_stale_version_is_refused(who, stale, login, make_repor
     client = login(who)
     data = form_fields(client.get(url), form_id="historicalachievement_form")
     # Somebody saves the report after the revert page was opened.
-    assert login("city").post(
-        item_admin_urls(item)["change"], item_form_data(item, text=NEW_TEXT)
-    ).status_code == 302
+    assert login("city").post(item_admin_urls(item)["change"], item_form_data(item, text=NEW_TEXT)).status_code == 302
     before = report_state(report.pk)
     if stale == "missing":
         del data["expected_version"]

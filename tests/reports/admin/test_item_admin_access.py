@@ -197,7 +197,9 @@ def test_items_cannot_be_added_outside_their_report(model_name, who, login, make
     add_url = reverse(f"admin:reports_{model_name}_add")
 
     assert client.get(add_url).status_code == 403
-    response = client.post(add_url, {"report": report.pk, "position": 1, "text": "Вне формы отчёта", "year": 2025, "kind": "other"})
+    response = client.post(
+        add_url, {"report": report.pk, "position": 1, "text": "Вне формы отчёта", "year": 2025, "kind": "other"}
+    )
 
     assert response.status_code == 403
     assert MODELS[model_name].objects.count() == count
@@ -275,7 +277,6 @@ def test_filter_by_foreign_municipality_finds_nothing(model_name, login, two_rep
 # --- edits only while the report is editable for the user --------------------------------
 
 
-
 @pytest.mark.parametrize("model_name", MODELS)
 @pytest.mark.parametrize("who, status, editable", EDITABLE)
 def test_item_edit_follows_report_state(model_name, who, status, editable, login, make_report):
@@ -293,7 +294,10 @@ def test_item_edit_follows_report_state(model_name, who, status, editable, login
 
     if editable:
         assert response.status_code == 302
-        assert s.state() == {"item": (NEW_TEXT, s.item.position, s.report.pk), "report": (status, before["report"][1] + 1)}
+        assert s.state() == {
+            "item": (NEW_TEXT, s.item.position, s.report.pk),
+            "report": (status, before["report"][1] + 1),
+        }
     else:
         assert response.status_code == 403
         assert s.state() == before

@@ -144,7 +144,9 @@ def test_item_admin_and_report_form_guard_each_other(order, city_editor, second_
 @pytest.mark.parametrize(
     "name, status, actor", [("submit", Status.DRAFT, "city"), ("publish", Status.SUBMITTED, "moderator2")]
 )
-def test_transition_between_get_and_post_makes_form_stale(name, status, actor, moderator, city_editor, make_user, make_report):
+def test_transition_between_get_and_post_makes_form_stale(
+    name, status, actor, moderator, city_editor, make_user, make_report
+):
     """The moderator opens the form; meanwhile the report moves on (via its workflow page)."""
     report = make_report(status)
     url = admin_urls(report)["change"]
@@ -206,7 +208,9 @@ def racing_check(monkeypatch):
     return install
 
 
-def test_race_on_report_form_is_refused_without_partial_save(racing_check, city_editor, second_city_editor, make_report, monkeypatch):
+def test_race_on_report_form_is_refused_without_partial_save(
+    racing_check, city_editor, second_city_editor, make_report, monkeypatch
+):
     report = make_report(Status.DRAFT)
     url = admin_urls(report)["change"]
     a, b = client_for(city_editor), client_for(second_city_editor)

@@ -197,7 +197,9 @@ def test_allowed_user_opens_page(case, who, shows, login, make_report, sayan):
 
 @pytest.mark.parametrize("who", ["city", "moderator"])
 def test_allowed_user_adds_report(who, login, sayan):
-    response = login(who).post(reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=2030))
+    response = login(who).post(
+        reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=2030)
+    )
 
     assert response.status_code == 302
     report = Report.objects.get(municipality=sayan, year=2030)

@@ -142,7 +142,9 @@ def test_changing_year_to_an_existing_one_is_a_form_error(who, login, make_repor
 def test_adding_a_second_report_for_the_same_year_is_a_form_error(login, make_report, sayan):
     make_report(Status.DRAFT, year=2024)
 
-    response = login("city").post(reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=2024))
+    response = login("city").post(
+        reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=2024)
+    )
 
     assert response.status_code == 200
     assert "уже есть отчёт" in text_of(response)
@@ -152,7 +154,9 @@ def test_adding_a_second_report_for_the_same_year_is_a_form_error(login, make_re
 def test_same_year_for_another_municipality_is_fine(login, make_report, kogalym, other_editor):
     make_report(Status.DRAFT, year=2024)
 
-    response = login("other").post(reverse("admin:reports_report_add"), report_form_data(None, municipality=kogalym.pk, year=2024))
+    response = login("other").post(
+        reverse("admin:reports_report_add"), report_form_data(None, municipality=kogalym.pk, year=2024)
+    )
 
     assert response.status_code == 302
     assert Report.objects.filter(year=2024).count() == 2
@@ -160,7 +164,9 @@ def test_same_year_for_another_municipality_is_fine(login, make_report, kogalym,
 
 @pytest.mark.parametrize("year", [1989, 2101])
 def test_year_out_of_range_is_a_form_error(year, login, sayan):
-    response = login("city").post(reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=year))
+    response = login("city").post(
+        reverse("admin:reports_report_add"), report_form_data(None, municipality=sayan.pk, year=year)
+    )
 
     assert response.status_code == 200
     assert "year" in response.context["adminform"].form.errors
@@ -271,7 +277,9 @@ def test_index_redirects_anonymous_to_login(client):
 MUNICIPALITY_POST = {"name": "Абакан", "slug": "abakan", "region": "Республика Хакасия", "website": ""}
 
 
-@pytest.mark.parametrize("who, visible", [("city", ["Саяногорск"]), ("other", ["Когалым"]), ("moderator", ["Когалым", "Саяногорск"])])
+@pytest.mark.parametrize(
+    "who, visible", [("city", ["Саяногорск"]), ("other", ["Когалым"]), ("moderator", ["Когалым", "Саяногорск"])]
+)
 def test_municipality_list_is_scoped(who, visible, login, sayan, kogalym):
     response = login(who).get(reverse("admin:reports_municipality_changelist"))
 
@@ -386,7 +394,9 @@ def test_municipality_revert_only_by_association(who, allowed, login, sayan):
     sayan.save()
     url = reverse("admin:reports_municipality_simple_history", args=[sayan.pk, first.history_id])
 
-    response = login(who).post(url, {"name": "Саяногорск", "slug": "sayanogorsk", "region": sayan.region, "website": ""})
+    response = login(who).post(
+        url, {"name": "Саяногорск", "slug": "sayanogorsk", "region": sayan.region, "website": ""}
+    )
 
     sayan.refresh_from_db()
     if allowed:

@@ -81,8 +81,7 @@ def build_docx(paragraphs) -> bytes:
 
 DOCX_REPORT = [
     ("САЯНОГОРСК", "Title"),
-    ("Что наиболее значительное удалось сделать в области взаимодействия с общественностью в 2024 году",
-     "Heading 1"),
+    ("Что наиболее значительное удалось сделать в области взаимодействия с общественностью в 2024 году", "Heading 1"),
     ("Проведён форум ТОС, в нём участвовали активисты всех ТОС города.", None),
     ("Открыт ресурсный центр общественных инициатив.", None),
     ("Какие задачи стоят в 2025 году", "Heading 1"),
@@ -136,7 +135,11 @@ def test_summary_is_shown_to_those_who_may_see_the_report(login, make_report, wh
     response = login(who).get(summary_url(report))
     assert response.status_code == 200
     assert summary_counts(response) == {
-        "Достижения": 1, "Проблемы": 1, "Задачи на следующий год": 1, "Предложения Ассоциации": 1}
+        "Достижения": 1,
+        "Проблемы": 1,
+        "Задачи на следующий год": 1,
+        "Предложения Ассоциации": 1,
+    }
 
 
 def test_summary_of_a_missing_report_is_404(login):
@@ -180,7 +183,11 @@ def test_city_editor_uploads_a_text_report_and_sees_the_summary(login, city_edit
     summary = client.get(response["Location"])
     assert summary.status_code == 200
     assert summary_counts(summary) == {
-        "Достижения": 3, "Проблемы": 1, "Задачи на следующий год": 3, "Предложения Ассоциации": 9}
+        "Достижения": 3,
+        "Проблемы": 1,
+        "Задачи на следующий год": 3,
+        "Предложения Ассоциации": 9,
+    }
     assert f"Из файла «{SAYAN_NAME}» распознано" in page(summary)
     notes = summary_notes(summary)
     assert len(parsed.skipped) == 4
@@ -283,13 +290,21 @@ def test_city_found_by_the_document_is_not_reported_as_chosen(login):
 def test_docx_upload(login, sayan, city_editor):
     client = login("city")
     data = build_docx(DOCX_REPORT)
-    response = upload(client, "отчёт 2024.docx", data,
-                      content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = upload(
+        client,
+        "отчёт 2024.docx",
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
     report = Report.objects.get()
     assert response["Location"] == summary_url(report)
     assert (report.municipality, report.year, report.status, report.created_by) == (
-        sayan, 2024, Status.DRAFT, city_editor)
+        sayan,
+        2024,
+        Status.DRAFT,
+        city_editor,
+    )
     assert list(report.achievements.order_by("position").values_list("text", flat=True)) == [
         "Проведён форум ТОС, в нём участвовали активисты всех ТОС города.",
         "Открыт ресурсный центр общественных инициатив.",
@@ -300,7 +315,11 @@ def test_docx_upload(login, sayan, city_editor):
     ]
     summary = client.get(response["Location"])
     assert summary_counts(summary) == {
-        "Достижения": 2, "Проблемы": 0, "Задачи на следующий год": 2, "Предложения Ассоциации": 0}
+        "Достижения": 2,
+        "Проблемы": 0,
+        "Задачи на следующий год": 2,
+        "Предложения Ассоциации": 0,
+    }
     assert "Из файла «отчёт 2024.docx» распознано" in page(summary)
 
 

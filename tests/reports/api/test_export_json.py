@@ -33,9 +33,7 @@ def test_only_published(client, corpus, hidden):
 
 def test_honours_year(client, corpus, hidden):
     _, data = export(client, year=2023)
-    assert sorted(row["id"] for row in data["results"]) == sorted(
-        [corpus["sayan_2023"].pk, corpus["abakan_2023"].pk]
-    )
+    assert sorted(row["id"] for row in data["results"]) == sorted([corpus["sayan_2023"].pk, corpus["abakan_2023"].pk])
     assert {row["year"] for row in data["results"]} == {2023}
 
 

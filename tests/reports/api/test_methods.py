@@ -18,7 +18,9 @@ def test_unsafe_methods_are_405(corpus, method, path):
     # A client that enforces CSRF like a browser would: the answer is still 405, not 403.
     client = Client(enforce_csrf_checks=True)
     response = getattr(client, method)(
-        path.format(pk=report.pk), data='{"year": 1999}', content_type="application/json",
+        path.format(pk=report.pk),
+        data='{"year": 1999}',
+        content_type="application/json",
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 405, (method, path, response.status_code)

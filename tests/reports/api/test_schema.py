@@ -82,7 +82,15 @@ def test_detail_operation(schema_json):
     ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     detail = schema_json["components"]["schemas"][ref.rsplit("/", 1)[-1]]
     assert list(detail["properties"]) == [
-        "id", "municipality", "year", "url", "published_at", "achievements", "problems", "tasks", "proposals",
+        "id",
+        "municipality",
+        "year",
+        "url",
+        "published_at",
+        "achievements",
+        "problems",
+        "tasks",
+        "proposals",
     ]
 
 

@@ -43,8 +43,15 @@ def test_hidden_status_is_404_like_an_unknown_id(api_get, corpus, hidden, status
 def test_hidden_report_of_a_city_with_published_reports_stays_hidden(api_get, report_in, corpus, sayan, status):
     """Саяногорск has published reports, so its slug is a valid filter: its hidden years still never show."""
     report = report_in(sayan, 2015, status=status)
-    for params in ({}, {"municipality": "sayanogorsk"}, {"year": 2015}, {"municipality": "sayanogorsk", "year": 2015},
-                   {"region": "Республика Хакасия"}, {"q": "тос"}, {"q": "тос", "municipality": "sayanogorsk"}):
+    for params in (
+        {},
+        {"municipality": "sayanogorsk"},
+        {"year": 2015},
+        {"municipality": "sayanogorsk", "year": 2015},
+        {"region": "Республика Хакасия"},
+        {"q": "тос"},
+        {"q": "тос", "municipality": "sayanogorsk"},
+    ):
         response, body = api_get("/api/reports/", **params)
         assert response.status_code == 200, params
         assert report.pk not in ids(body), params

@@ -24,8 +24,7 @@ def seeds_dir() -> Path:
     for candidate in candidates:
         if candidate and all((Path(candidate) / n).is_file() for n in SEED_NAMES.values()):
             return Path(candidate)
-    raise RuntimeError(
-        "Seed reports not found (looked in $REPORT_SEEDS_DIR, seeds/, /work/shared/seeds)")
+    raise RuntimeError("Seed reports not found (looked in $REPORT_SEEDS_DIR, seeds/, /work/shared/seeds)")
 
 
 def seed_path(key: str) -> Path:

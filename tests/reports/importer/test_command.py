@@ -230,7 +230,8 @@ def test_bad_files_get_a_line_each_good_one_is_imported(mixed_folder):
     (line,) = lines_naming(out, "good.txt")
     assert "создан" in line
     assert list(Report.objects.values_list("municipality__name", "year", "status")) == [
-        ("Саяногорск", 2018, Status.DRAFT)]
+        ("Саяногорск", 2018, Status.DRAFT)
+    ]
     assert Municipality.objects.count() == 1
 
 

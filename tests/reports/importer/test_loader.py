@@ -46,9 +46,7 @@ def db_state():
             model.__name__: sorted(model.objects.values_list("id", "report_id", "position", "text"))
             for model in ITEM_MODELS
         },
-        "history": {
-            model.__name__: model.history.count() for model in (Municipality, Report, *ITEM_MODELS)
-        },
+        "history": {model.__name__: model.history.count() for model in (Municipality, Report, *ITEM_MODELS)},
         "events": sorted(ReportEvent.objects.values_list("id", "report_id", "transition")),
     }
 
@@ -98,7 +96,11 @@ def test_seed_task_years_and_proposal_kinds():
     store_report(parsed_seed(SAYAN_2025))
     report = Report.objects.get()
     assert (report.achievements.count(), report.problems.count(), report.tasks.count(), report.proposals.count()) == (
-        3, 1, 3, 9)
+        3,
+        1,
+        3,
+        9,
+    )
     assert set(report.tasks.values_list("year", flat=True)) == {2026}
     kinds = list(report.proposals.order_by("position").values_list("kind", flat=True))
     assert kinds == ["methodology"] * 2 + ["conference"] * 3 + ["training"] * 4
@@ -109,9 +111,17 @@ def test_all_five_seeds_share_municipalities():
         store_report(parsed_seed(key))
     assert Report.objects.count() == 5
     assert sorted(Municipality.objects.values_list("name", flat=True)) == [
-        "Когалым", "Ленинск-Кузнецкий", "Лесосибирск", "Саяногорск"]
+        "Когалым",
+        "Ленинск-Кузнецкий",
+        "Лесосибирск",
+        "Саяногорск",
+    ]
     assert sorted(Municipality.objects.values_list("slug", flat=True)) == [
-        "kogalym", "leninsk-kuznetskiy", "lesosibirsk", "sayanogorsk"]
+        "kogalym",
+        "leninsk-kuznetskiy",
+        "lesosibirsk",
+        "sayanogorsk",
+    ]
     assert sorted(Report.objects.filter(municipality__name="Саяногорск").values_list("year", flat=True)) == [2018, 2025]
 
 
@@ -195,8 +205,10 @@ def _edited(parsed):
     """The same report (municipality, year) with different content in every section."""
     return dataclasses.replace(
         parsed,
-        achievements=[ParsedItem("Новое достижение: открыт ресурсный центр.", 5),
-                      ParsedItem("Второе новое достижение.", 7)],
+        achievements=[
+            ParsedItem("Новое достижение: открыт ресурсный центр.", 5),
+            ParsedItem("Второе новое достижение.", 7),
+        ],
         problems=[],
         tasks=[ParsedItem("Новая задача на 2027 год.", 9, year=2027)],
         proposals=[ParsedItem("Новое предложение без вида.", 11, kind="непонятно")],
@@ -222,7 +234,9 @@ def test_replace_refills_a_draft():
     for model in ITEM_MODELS:
         assert not model.objects.filter(id__in=old_ids[model.__name__]).exists(), model.__name__
     assert list(fresh.achievements.order_by("position").values_list("position", "text")) == [
-        (1, "Новое достижение: открыт ресурсный центр."), (2, "Второе новое достижение.")]
+        (1, "Новое достижение: открыт ресурсный центр."),
+        (2, "Второе новое достижение."),
+    ]
     assert fresh.problems.count() == 0
     assert list(fresh.tasks.values_list("text", "year")) == [("Новая задача на 2027 год.", 2027)]
     # An unknown kind is stored as "other", never as an invalid choice.
@@ -245,9 +259,7 @@ def test_replace_and_publish_a_draft():
     assert Report.objects.get().achievements.count() == 2
 
 
-@pytest.mark.parametrize(
-    "status", [Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.WITHDRAWN]
-)
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.WITHDRAWN])
 def test_replace_is_refused_past_draft(status, make_report, sayan):
     report = make_report(status=status, municipality=sayan, year=2025)
     before = db_state()

@@ -14,8 +14,7 @@ from reports.importer.parser import ParsedReport, ParseError, parse_bytes, parse
 
 # IMPORTER_HYPOTHESIS_EXAMPLES=5000 for a longer bug hunt; 200 keeps the suite fast.
 EXAMPLES = int(os.environ.get("IMPORTER_HYPOTHESIS_EXAMPLES", "200"))
-FAST = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse_or_error(parse, *args, **kwargs) -> ParsedReport | None:
@@ -32,6 +31,7 @@ def parse_or_error(parse, *args, **kwargs) -> ParsedReport | None:
 
 # --- never crashes ----------------------------------------------------------------------
 
+
 @FAST
 @given(st.text(max_size=3000))
 def test_arbitrary_text_never_crashes(text):
@@ -40,15 +40,60 @@ def test_arbitrary_text_never_crashes(text):
 
 # Fragments that drive the parser deep into its state machine when shuffled together.
 TOKENS = [
-    "\n", "\n\n", "\n\n", "\r\n", "\r", " ", " ", "\t", "\u00a0", "\u00ad", "\u200b",
-    "- ", "– ", "1) ", "2. ", "• ", "* ", "а) ",
-    "САЯНОГОРСК", "Что удалось сделать в 2020 году", "Что наиболее значительное удалось сделать",
-    "Какие задачи стоят в 2021 году", "Задачи, поставленные на 2021 год:", "Проблемы",
-    "Вопросы для обсуждения:", "Курсы повышения квалификации необходимы",
-    "Предложения в адрес Ассоциации", "Размещение на сайте Ассоциации методических рекомендаций:",
-    "Какие мероприятия лучшие?", "через:", ":", ";", ".", ",", "?", "…",
-    "К сожалению, не удалось", "решение проблем", "проведён форум", "работа", "жителей",
-    "«", "»", "\"", "„", "“", "(", ")", "2020", "г.", "ё", "x", "ТОС", "муниципальных",
+    "\n",
+    "\n\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    " ",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u00ad",
+    "\u200b",
+    "- ",
+    "– ",
+    "1) ",
+    "2. ",
+    "• ",
+    "* ",
+    "а) ",
+    "САЯНОГОРСК",
+    "Что удалось сделать в 2020 году",
+    "Что наиболее значительное удалось сделать",
+    "Какие задачи стоят в 2021 году",
+    "Задачи, поставленные на 2021 год:",
+    "Проблемы",
+    "Вопросы для обсуждения:",
+    "Курсы повышения квалификации необходимы",
+    "Предложения в адрес Ассоциации",
+    "Размещение на сайте Ассоциации методических рекомендаций:",
+    "Какие мероприятия лучшие?",
+    "через:",
+    ":",
+    ";",
+    ".",
+    ",",
+    "?",
+    "…",
+    "К сожалению, не удалось",
+    "решение проблем",
+    "проведён форум",
+    "работа",
+    "жителей",
+    "«",
+    "»",
+    '"',
+    "„",
+    "“",
+    "(",
+    ")",
+    "2020",
+    "г.",
+    "ё",
+    "x",
+    "ТОС",
+    "муниципальных",
 ]
 
 
@@ -86,13 +131,38 @@ def test_random_docx_never_crashes(paragraphs):
 # --- valid-shaped documents keep every item ---------------------------------------------
 
 SYLLABLES = ["КА", "РО", "МИР", "ГОР", "СК", "НО", "ВА", "ЛЕ", "ТА", "БУР", "ЯР", "ОБЬ", "ЁЛ"]
-WORDS = ["работа", "жителей", "города", "совета", "общественной", "палаты", "проекта", "центра",
-         "встреч", "молодежи", "ветеранов", "территории", "поддержки", "культуры", "спорта",
-         "инициатив", "объединений", "администрации", "программы", "района", "волонтеров", "дворов"]
-ACHIEVEMENT_STARTS = ["Продолжена работа", "Проведено обсуждение", "Организована поддержка",
-                      "Создан совет", "В 2020 году открыт центр"]
-PROBLEM_STARTS = ["К сожалению, не удалось сохранить", "Сложно продвигается работа",
-                  "Не хватает средств для"]
+WORDS = [
+    "работа",
+    "жителей",
+    "города",
+    "совета",
+    "общественной",
+    "палаты",
+    "проекта",
+    "центра",
+    "встреч",
+    "молодежи",
+    "ветеранов",
+    "территории",
+    "поддержки",
+    "культуры",
+    "спорта",
+    "инициатив",
+    "объединений",
+    "администрации",
+    "программы",
+    "района",
+    "волонтеров",
+    "дворов",
+]
+ACHIEVEMENT_STARTS = [
+    "Продолжена работа",
+    "Проведено обсуждение",
+    "Организована поддержка",
+    "Создан совет",
+    "В 2020 году открыт центр",
+]
+PROBLEM_STARTS = ["К сожалению, не удалось сохранить", "Сложно продвигается работа", "Не хватает средств для"]
 TASK_VERBS = ["продолжить", "организовать", "провести", "развивать", "обеспечить"]
 MARKERS = ["- ", "– ", "— ", "• ", "* ", "{n}) ", "{n}. "]
 
@@ -120,8 +190,13 @@ def paragraph(draw):
 
 @st.composite
 def bullet_list(draw, min_size=1):
-    items = draw(st.lists(st.tuples(st.sampled_from(TASK_VERBS), phrase, st.sampled_from([";", ".", ""])),
-                          min_size=min_size, max_size=6))
+    items = draw(
+        st.lists(
+            st.tuples(st.sampled_from(TASK_VERBS), phrase, st.sampled_from([";", ".", ""])),
+            min_size=min_size,
+            max_size=6,
+        )
+    )
     lines, expected = [], []
     for n, (verb, words, end) in enumerate(items, 1):
         marker = draw(st.sampled_from(MARKERS)).format(n=n)
@@ -135,20 +210,33 @@ def bullet_list(draw, min_size=1):
 def report_document(draw):
     name, year = draw(city), draw(st.integers(1995, 2090))
     paragraphs = draw(st.lists(paragraph(), min_size=1, max_size=6))
-    heading = draw(st.sampled_from([
-        "Что наиболее значительное удалось сделать в области взаимодействия с общественностью в {y} году",
-        "1. что наиболее значительное удалось сделать в {y} году?",
-        "ЧТО НАИБОЛЕЕ ЗНАЧИТЕЛЬНОЕ УДАЛОСЬ СДЕЛАТЬ ЗА {y} ГОД",
-    ])).format(y=year)
+    heading = draw(
+        st.sampled_from(
+            [
+                "Что наиболее значительное удалось сделать в области взаимодействия с общественностью в {y} году",
+                "1. что наиболее значительное удалось сделать в {y} году?",
+                "ЧТО НАИБОЛЕЕ ЗНАЧИТЕЛЬНОЕ УДАЛОСЬ СДЕЛАТЬ ЗА {y} ГОД",
+            ]
+        )
+    ).format(y=year)
     parts = [name, heading] + [p[0] for p in paragraphs]
     headings = {name, heading}
-    expected = {"achievements": [p[1] for p in paragraphs if not p[2]],
-                "problems": [p[1] for p in paragraphs if p[2]], "tasks": [], "proposals": [],
-                "skipped": 0}
+    expected = {
+        "achievements": [p[1] for p in paragraphs if not p[2]],
+        "problems": [p[1] for p in paragraphs if p[2]],
+        "tasks": [],
+        "proposals": [],
+        "skipped": 0,
+    }
     has_tasks = draw(st.booleans())
     if has_tasks:
-        parts.append(draw(st.sampled_from(["Какие задачи стоят в {y} году", "2) Какие задачи стоят на {y} год?",
-                                           "Задачи на {y} год"])).format(y=year + 1))
+        parts.append(
+            draw(
+                st.sampled_from(
+                    ["Какие задачи стоят в {y} году", "2) Какие задачи стоят на {y} год?", "Задачи на {y} год"]
+                )
+            ).format(y=year + 1)
+        )
         headings.add(parts[-1])
         lead = draw(st.sampled_from(["", "label", "content"]))
         text, tasks = draw(bullet_list())
@@ -171,8 +259,10 @@ def report_document(draw):
         text, training = draw(bullet_list())
         parts.append(text)
         expected["proposals"] = (
-            [("conference", parts[-5].rstrip())] + [("conference", i) for i in items]
-            + [("training", i) for i in training])
+            [("conference", parts[-5].rstrip())]
+            + [("conference", i) for i in items]
+            + [("training", i) for i in training]
+        )
         expected["skipped"] += 2
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     source = ("\n" * draw(st.integers(0, 3)) + "\n\n".join(parts) + "\n").replace("\n", newline)

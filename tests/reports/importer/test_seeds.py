@@ -33,8 +33,10 @@ def test_seed_000_sayanogorsk_2018():
     first = r.tasks[0]
     assert first.line == 17
     assert first.text.startswith("продолжить работу по реализации положений Соглашения")
-    assert "сохранение гражданского мира и согласия в муниципальном образовании г.Саяногорск, " \
-           "выявления и решения проблем" in first.text
+    assert (
+        "сохранение гражданского мира и согласия в муниципальном образовании г.Саяногорск, "
+        "выявления и решения проблем" in first.text
+    )
     assert first.text.endswith("возникающих у населения муниципалитета")  # «;» stripped
     assert [t.line for t in r.tasks] == [17, 21, 23, 25]
     assert r.tasks[1].text == "проложить совместную работу ТОС по всем направлениям деятельности ТОС"
@@ -54,7 +56,8 @@ def test_seed_001_sayanogorsk_2025_with_requests():
     (problem,) = r.problems
     assert problem.line == 13
     assert problem.text.startswith(
-        "Большинство активистов общественных организаций – пенсионеры, сложно продвигается работа")
+        "Большинство активистов общественных организаций – пенсионеры, сложно продвигается работа"
+    )
     assert [t.line for t in r.tasks] == [19, 20, 21]
     assert {t.year for t in r.tasks} == {2026}
     assert r.tasks[0].text.startswith("продолжить работу по реализации положений Соглашения")
@@ -63,10 +66,12 @@ def test_seed_001_sayanogorsk_2025_with_requests():
     assert [p.kind for p in r.proposals] == ["methodology"] * 2 + ["conference"] * 3 + ["training"] * 4
     assert [p.line for p in r.proposals] == [25, 27, 29, 33, 35, 37, 41, 43, 45]
     assert r.proposals[0].text == (
-        "взаимодействие органов местного самоуправления (далее по тексту -ОМСУ) с казачеством")
+        "взаимодействие органов местного самоуправления (далее по тексту -ОМСУ) с казачеством"
+    )
     # the lead-in statements carry meaning and are kept as proposals of their kind
-    assert r.proposals[2].text.startswith("Конференции, совещания и иные информационно – "
-                                          "коммуникационные формы взаимодействия")
+    assert r.proposals[2].text.startswith(
+        "Конференции, совещания и иные информационно – коммуникационные формы взаимодействия"
+    )
     assert r.proposals[2].text.endswith("необходимы сотрудникам ОМСУ, отвечающим за связи с общественностью.")
     assert r.proposals[5].text.startswith("Курсы повышения квалификации муниципальных служащих")
     assert r.proposals[5].text.endswith("необходимы (доступные по стоимости, краткосрочные, возможно -выездные).")
@@ -81,8 +86,10 @@ def test_seed_001_sayanogorsk_2025_with_requests():
     assert r.warnings == []
 
 
-LESOSIBIRSK_LEADIN = ("Повышение социальной активности населения в решении задач "
-                      "социально-экономического развития города Лесосибирска через:")
+LESOSIBIRSK_LEADIN = (
+    "Повышение социальной активности населения в решении задач "
+    "социально-экономического развития города Лесосибирска через:"
+)
 LESOSIBIRSK_SUBLEAD = "поддержку и развитие социально значимых общественных инициатив:"
 
 
@@ -104,8 +111,7 @@ def test_seed_002_lesosibirsk_2020_leadins():
         "территориального общественного самоуправления (ТОС)",
         f"{LESOSIBIRSK_LEADIN} {LESOSIBIRSK_SUBLEAD} организацию работы постоянно действующих "
         "общественных совещательных органов",
-        f"{LESOSIBIRSK_LEADIN} {LESOSIBIRSK_SUBLEAD} привлечение населения к участию в управлении "
-        "жилищным фондом.",
+        f"{LESOSIBIRSK_LEADIN} {LESOSIBIRSK_SUBLEAD} привлечение населения к участию в управлении жилищным фондом.",
     ]
     assert [t.line for t in r.tasks] == [27, 28, 30, 31, 32]
     assert {t.year for t in r.tasks} == {2021}
@@ -122,8 +128,10 @@ def test_seed_003_leninsk_kuznetsky_2020_no_tasks():
     # «…конференциях Совета» / blank / «муниципальных образований Кузбасса, …» is ONE achievement
     joined = r.achievements[6]
     assert joined.text.startswith("В целях обмена опытом по взаимодействию")
-    assert "Организовано участие в вебинарах, конференциях Совета муниципальных образований " \
-           "Кузбасса, в рамках сотрудничества" in joined.text
+    assert (
+        "Организовано участие в вебинарах, конференциях Совета муниципальных образований "
+        "Кузбасса, в рамках сотрудничества" in joined.text
+    )
     assert joined.text.endswith("обмен мнениями с коллегами в данном направлении.")
     assert not any(i.text.startswith("муниципальных") for i in r.achievements)
     # «…недопущения распространения коронавирусной инфекции» is a measure taken, not a problem
@@ -140,11 +148,11 @@ def test_seed_004_kogalym_2020_plain_paragraph_tasks():
     assert [i.line for i in r.achievements] == [7, 9, 11, 13, 15, 17, 19, 21, 23]
     assert "консолидацию их усилий в решении наиболее актуальных проблем города" in r.achievements[1].text
     assert r.achievements[3].text.startswith("4 не зарегистрированных НКО: Национально – культурного")
-    assert r.achievements[-1].text.startswith(
-        "Администрация города продолжает активно поддерживать курс на вовлечение")
+    assert r.achievements[-1].text.startswith("Администрация города продолжает активно поддерживать курс на вовлечение")
     assert [t.line for t in r.tasks] == [27, 29]
     assert r.tasks[0].text.startswith(
-        "Среди приоритетных направлений и задач на следующий год – конструктивное взаимодействие с НКО")
+        "Среди приоритетных направлений и задач на следующий год – конструктивное взаимодействие с НКО"
+    )
     assert r.tasks[1].text.startswith("Муниципалитет будет совершенствовать работу")
     assert {t.year for t in r.tasks} == {2021}
     assert r.skipped == [] and r.warnings == []

@@ -49,8 +49,17 @@ def test_second_visit_costs_one_query_the_generations(anon, published, django_as
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/reports/", "/reports/?year=2024", "/municipalities/", "/municipalities/sayanogorsk/", "/search/?q=форум",
-     "/api/", "/api/reports/", "/feed/"],
+    [
+        "/",
+        "/reports/",
+        "/reports/?year=2024",
+        "/municipalities/",
+        "/municipalities/sayanogorsk/",
+        "/search/?q=форум",
+        "/api/",
+        "/api/reports/",
+        "/feed/",
+    ],
 )
 def test_every_public_page_is_cached(anon, published, url):
     assert get(anon, url)["X-Page-Cache"] == "miss"
@@ -242,8 +251,9 @@ def test_the_database_is_down_the_page_is_not_served_from_memory(anon, published
 # --- facts per generation ----------------------------------------------------------------------
 
 
-def test_filter_facets_are_computed_once_per_generation(published, make_report, moderator, kogalym,
-                                                      django_assert_num_queries):
+def test_filter_facets_are_computed_once_per_generation(
+    published, make_report, moderator, kogalym, django_assert_num_queries
+):
     from reports.facets import published_regions, published_years
 
     assert published_years() == [2024]
@@ -284,7 +294,11 @@ def test_a_page_in_the_shared_cache_is_found_by_another_process(settings, anon, 
 
 def test_pages_of_single_reports_and_cities_stay_in_process_memory(settings, anon, published):
     settings.CACHE_IS_SHARED = True
-    for url in (published.get_absolute_url(), published.municipality.get_absolute_url(), f"/api/reports/{published.pk}/"):
+    for url in (
+        published.get_absolute_url(),
+        published.municipality.get_absolute_url(),
+        f"/api/reports/{published.pk}/",
+    ):
         assert get(anon, url)["X-Page-Cache"] == "miss"
         assert get(anon, url)["X-Page-Cache"] == "hit"
     assert not [key for key in cache._cache if ":page:" in key]  # none went to the shared cache

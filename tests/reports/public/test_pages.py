@@ -113,7 +113,7 @@ def test_atom_feed_parses_back(client, seeds):
 
 
 def test_csv_parses_back_with_cyrillic_and_is_safe_from_formulas(client, seeds):
-    Achievement.objects.filter(report__year=2018).update(text="=HYPERLINK(\"http://evil\")")
+    Achievement.objects.filter(report__year=2018).update(text='=HYPERLINK("http://evil")')
     response = client.get("/reports/export.csv", {"municipality": "sayanogorsk"})
     raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
@@ -126,7 +126,11 @@ def test_csv_parses_back_with_cyrillic_and_is_safe_from_formulas(client, seeds):
     formula_cells = [row[6] for row in data if "HYPERLINK" in row[6]]
     assert formula_cells and all(cell.startswith("'=") for cell in formula_cells)
     kinds = {row[4] for row in data if row[3] == "Предложения Ассоциации"}
-    assert kinds == {"Методические материалы, опыт других городов", "Конференции и совещания: вопросы для обсуждения", "Обучение: темы курсов"}
+    assert kinds == {
+        "Методические материалы, опыт других городов",
+        "Конференции и совещания: вопросы для обсуждения",
+        "Обучение: темы курсов",
+    }
 
 
 def test_search_page_says_when_more_reports_match_than_it_ranks(client, seeds, monkeypatch):

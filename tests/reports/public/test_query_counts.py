@@ -31,20 +31,34 @@ def build(make_report, moderator, django_capture_on_commit_callbacks):
                 municipality = Municipality.objects.create(
                     name=f"Город{i:03d}", slug=f"gorod-{i:03d}", region=f"Край {i % 3}"
                 )
-                reports.append(make_report(Status.PUBLISHED, municipality=municipality, year=2000 + i % 20, city=moderator))
+                reports.append(
+                    make_report(Status.PUBLISHED, municipality=municipality, year=2000 + i % 20, city=moderator)
+                )
         made[0] += n_reports
         for report in reports[:1]:
             for model in (Achievement, Problem, Task, Proposal):
                 for k in range(extra_items):
                     kwargs = {"year": report.year + 1} if model is Task else {}
-                    model.objects.create(report=report, text=f"Дополнительный пункт форум {k}", position=10 + k, **kwargs)
+                    model.objects.create(
+                        report=report, text=f"Дополнительный пункт форум {k}", position=10 + k, **kwargs
+                    )
         return reports
 
     return make
 
 
-URLS = ["/", "/reports/", "/reports/?has=proposals&sort=municipality", "/municipalities/", "/feed/",
-        "/reports/export.csv", "/reports/export.json", "/api/reports/", "/sitemap.xml", "/search/?q=форум"]
+URLS = [
+    "/",
+    "/reports/",
+    "/reports/?has=proposals&sort=municipality",
+    "/municipalities/",
+    "/feed/",
+    "/reports/export.csv",
+    "/reports/export.json",
+    "/api/reports/",
+    "/sitemap.xml",
+    "/search/?q=форум",
+]
 
 
 @pytest.mark.parametrize("url", URLS)

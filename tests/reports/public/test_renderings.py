@@ -47,7 +47,9 @@ def test_one_made_by_an_older_release_is_made_again_on_read(published):
     ReportRendering.objects.filter(report=published, language="ru").update(content="старое", stamp="old-release")
     page = body_of(published.get_absolute_url())
     assert "старое" not in page and "Проведён форум ТОС" in page
-    assert ReportRendering.objects.get(report=published, language="ru").stamp == renderings.stamp("report", "html", "ru")
+    assert ReportRendering.objects.get(report=published, language="ru").stamp == renderings.stamp(
+        "report", "html", "ru"
+    )
 
 
 def test_search_highlighting_is_never_stored(published):

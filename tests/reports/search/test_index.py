@@ -137,9 +137,7 @@ def test_renaming_a_municipality_reindexes_its_reports(build, login, committed):
     post = {"name": "Новоабаканск", "slug": municipality.slug, "region": municipality.region, "website": ""}
 
     with committed():
-        response = login("moderator").post(
-            reverse("admin:reports_municipality_change", args=[municipality.pk]), post
-        )
+        response = login("moderator").post(reverse("admin:reports_municipality_change", args=[municipality.pk]), post)
 
     assert response.status_code == 302
     assert set(found("Новоабаканск")) == {first, second}

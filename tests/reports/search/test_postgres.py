@@ -123,9 +123,7 @@ def test_postgres_and_snowball_hold_the_same_terms(seeds, hidden):
 def test_our_stop_words_are_postgresqls():
     words = sorted(search_text.STOP_WORDS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT w FROM unnest(%s::text[]) AS w WHERE to_tsvector('russian', w) <> ''::tsvector", [words]
-        )
+        cursor.execute("SELECT w FROM unnest(%s::text[]) AS w WHERE to_tsvector('russian', w) <> ''::tsvector", [words])
         assert cursor.fetchall() == []
         cursor.execute("SELECT to_tsvector('russian', 'тос форум пандемии') <> ''::tsvector")
         assert cursor.fetchone() == (True,)

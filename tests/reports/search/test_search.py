@@ -239,9 +239,7 @@ def test_a_query_of_stop_words_only_still_searches(build):
 def test_reports_argument_restricts_and_is_intersected_with_published(seeds, hidden):
     in_2020 = Report.objects.filter(year=2020)
     assert set(names(search.search("тос", reports=in_2020))) == {LESOSIBIRSK, LENINSK}
-    assert set(names(search.search("тос", reports=Report.objects.for_public_list().filter(year=2018)))) == {
-        SAYAN_2018
-    }
+    assert set(names(search.search("тос", reports=Report.objects.for_public_list().filter(year=2018)))) == {SAYAN_2018}
     assert search.search("тос", reports=Report.objects.none()) == []
 
 
