@@ -1,11 +1,13 @@
 """Roles of the back office, as Django groups set up by code.
 
 A user's role is their group. `sync_roles()` creates the groups and gives them
-exactly the model permissions listed here; it is idempotent and runs from a
-data migration and from `manage.py setup_roles`. Object-level rules (which
+exactly the model permissions listed here; it is idempotent and runs after every
+`migrate` (and `flush`), as Django creates its own permissions: from the post_migrate
+signal (accounts.apps), and from `manage.py setup_roles`. Object-level rules (which
 municipality, which status) live in reports/permissions.py.
 """
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 
 MUNICIPAL_EDITORS = "Редакторы муниципалитетов"
@@ -37,36 +39,31 @@ ROLE_PERMISSIONS = {
 }
 
 
-def sync_roles(apps=None, verbosity=0):
-    """Create/refresh the role groups. `apps` is a migration's app registry or None."""
-    from django.apps import apps as global_apps
+def sync_roles(verbosity=0, using=DEFAULT_DB_ALIAS):
+    """Create the role groups, or set their permissions back to ROLE_PERMISSIONS."""
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
 
-    registry = apps or global_apps
-    # Permissions are normally created after all migrations; make sure they exist now.
-    for app_config in registry.get_app_configs():
-        if apps is not None:
-            # Migration state app configs have no models module; without this
-            # create_permissions() would skip them.
-            app_config.models_module = True
-        create_permissions(app_config, verbosity=verbosity, apps=registry)
-
-    Group = registry.get_model("auth", "Group")
-    Permission = registry.get_model("auth", "Permission")
+    # Django creates each app's permissions after that app's post_migrate; the roles name
+    # permissions of several apps, so make sure all of them exist first (idempotent).
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=verbosity, using=using)
     for group_name, perm_names in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=group_name)
+        group, _created = Group.objects.using(using).get_or_create(name=group_name)
         perms = []
         for dotted in perm_names:
             app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            perm = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
             if perm is None:
-                if apps is not None:
-                    # An app migrated later than this migration (e.g. axes): a later
-                    # migration of ours, which depends on it, syncs the roles again.
-                    continue
                 raise LookupError(f"permission {dotted} does not exist")
             perms.append(perm)
         group.permissions.set(perms)
+
+
+def sync_roles_after_migrate(sender, verbosity=1, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate receiver (accounts.apps): the roles as code says, after every migrate and flush."""
+    sync_roles(verbosity=max(verbosity - 1, 0), using=using)
 
 
 def _group_names(user):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
+from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS
 from reports import workflow
 from reports.models import Achievement, Municipality, Problem, Proposal, Report, Task
 from reports.status import Status
@@ -54,9 +54,6 @@ def make_user(db, django_user_model):
             is_superuser=superuser,
         )
         if role:
-            if not Group.objects.filter(name=role).exists():
-                # A transactional test flushed the tables the data migration filled.
-                sync_roles()
             user.groups.add(Group.objects.get(name=role))
         for m in municipalities:
             user.municipalities.add(m)

@@ -1,18 +1,7 @@
-"""Create the role groups with their permissions (see accounts/roles.py)."""
+"""Created the role groups; they are now kept by accounts.roles after every migrate (post_migrate,
+as Django keeps its permissions), so this step does nothing. Kept for the migration graph."""
 
 from django.db import migrations
-
-
-def create_roles(apps, schema_editor):
-    from accounts.roles import sync_roles
-
-    sync_roles(apps)
-
-
-def remove_roles(apps, schema_editor):
-    from accounts.roles import ROLE_PERMISSIONS
-
-    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
 
 
 class Migration(migrations.Migration):
@@ -23,4 +12,5 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    # Both directions do nothing: the groups are users' data (members), never removed by a migration.
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,12 +1,7 @@
-"""Let association editors see and lift login lockouts (django-axes): re-sync the roles."""
+"""Re-synced the roles for django-axes; the roles are now kept by accounts.roles after every
+migrate (post_migrate), so this step does nothing. Kept for the migration graph."""
 
 from django.db import migrations
-
-
-def sync(apps, schema_editor):
-    from accounts.roles import sync_roles
-
-    sync_roles(apps)
 
 
 class Migration(migrations.Migration):
@@ -15,5 +10,5 @@ class Migration(migrations.Migration):
         ("axes", "0010_accessattemptexpiration"),
     ]
 
-    # Reverse: nothing to undo beyond what 0003's reverse removes (the groups themselves).
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    # Both directions do nothing: the groups are users' data (members), never removed by a migration.
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -75,14 +75,6 @@ def page(new_page):
     return new_page()
 
 
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    """The role groups come from a data migration; the live-server tests' flush removes them."""
-    from accounts.roles import sync_roles
-
-    sync_roles()
-
-
 @pytest.fixture
 def editor(city_editor):
     """The Саяногорск editor, with a real name (as the timeline shows it)."""
