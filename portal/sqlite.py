@@ -10,9 +10,7 @@ expect. PostgreSQL needs none of this (UPPER/LIKE there are Unicode-aware).
 import functools
 import re
 
-
-def fold(value: str) -> str:
-    return value.casefold().replace("ё", "е")
+from .text import fold
 
 
 @functools.lru_cache(maxsize=512)

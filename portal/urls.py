@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from reports.public.sitemaps import SITEMAPS
 
@@ -26,7 +25,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("reports.api.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("language/", switch_language, name="switch_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -27,7 +27,7 @@ from .concurrency import claim_version
 from .models import Report, ReportEvent
 from .permissions import can_view_report, owns_municipality
 from .status import Status
-from .versions import report_snapshot
+from .snapshots import report_snapshot
 
 MUNICIPAL = "municipal"
 ASSOCIATION = "association"
@@ -110,9 +110,6 @@ TRANSITIONS = {
         ),
     )
 }
-
-# The map of allowed moves, derived from the transitions above.
-ALLOWED = {status: sorted(t.target for t in TRANSITIONS.values() if status in t.sources) for status in Status}
 
 
 class TransitionNotAllowed(PermissionDenied):

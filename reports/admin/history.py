@@ -24,7 +24,6 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         if request.method == "POST" and self.revert_disabled(request, obj):
             raise PermissionDenied
-        request._portal_reverting = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):

@@ -25,7 +25,6 @@ def status_badge(status: str, label) -> str:
 class ItemInline(admin.TabularInline):
     extra = 0
     fields = ("position", "text")
-    formfield_overrides = {}
     classes = ("report-section",)
 
     def get_extra(self, request, obj=None, **kwargs):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_association_editor
+from portal.text import fold
 
 from .. import permissions
 from ..importer.loader import UNCHANGED, ImportRefused, find_municipality, store_report
@@ -105,7 +106,7 @@ def _same_name(a: str, b: str) -> bool:
     """Names compared as find_municipality does (case and «ё» do not matter)."""
 
     def norm(name):
-        return name.strip().casefold().replace("ё", "е")
+        return fold(name.strip())
 
     return norm(a) == norm(b)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from .. import permissions, workflow
 from ..models import Report
 from ..status import Status
-from ..versions import diff_snapshots, report_snapshot
+from ..snapshots import diff_snapshots, report_snapshot
 from .forms import TransitionForm
 
 

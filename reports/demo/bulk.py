@@ -235,7 +235,7 @@ def _insert_documents(docs: list[tuple], batch_size: int) -> None:
 
 
 def _snapshot(municipality, report: generator.GeneratedReport) -> dict:
-    """A minimal snapshot (reports.versions.report_snapshot without the sections)."""
+    """A minimal snapshot (reports.snapshots.report_snapshot without the sections)."""
     return {
         "municipality": {"id": municipality.pk, "name": municipality.name},
         "year": report.year,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
+from portal.text import fold
+
 from ..models import MAX_YEAR, MIN_YEAR, ProposalKind
 from ..status import Status
 from ..text import slugify_ru
@@ -114,7 +116,7 @@ _PAST = _Weighted(PAST_STATUSES)
 
 def _fold(name: str) -> str:
     """How names are compared (as reports/importer/loader.find_municipality does)."""
-    return name.strip().casefold().replace("ё", "е")
+    return fold(name.strip())
 
 
 # --- municipalities ------------------------------------------------------------------------

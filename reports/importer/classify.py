@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from portal.text import fold
+
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[ivx]{1,4}[.)]|[а-е]\))\s*")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _YEAR_WORD = re.compile(r"(?<!\d)(\d{4})\s*(?:год|г\.|г\b)")
@@ -78,7 +80,7 @@ _LABEL = re.compile(
 
 
 def key(text: str) -> str:
-    text = _LEADING_NUMBER.sub("", text.lower().replace("ё", "е"), count=1)
+    text = _LEADING_NUMBER.sub("", fold(text), count=1)
     return " ".join(text.split())
 
 

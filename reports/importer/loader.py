@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from portal.text import fold
+
 from .. import workflow
 from ..concurrency import claim_version
 from ..models import ITEM_MODELS, SECTIONS, Municipality, ProposalKind, Report
@@ -44,11 +46,11 @@ def section_counts(parsed: ParsedReport) -> dict:
 
 def find_municipality(name: str):
     """Case- and «ё»-insensitive match on the name (both databases)."""
-    wanted = name.strip().casefold().replace("ё", "е")
+    wanted = fold(name.strip())
     for municipality in Municipality.objects.filter(name__iexact=name.strip()):
         return municipality
     for municipality in Municipality.objects.all().only("id", "name"):
-        if municipality.name.casefold().replace("ё", "е") == wanted:
+        if fold(municipality.name) == wanted:
             return Municipality.objects.get(pk=municipality.pk)
     return None
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 
 import snowballstemmer
 
+from portal.text import fold
+
 # A word of the original text: a letter or digit, then letters/digits with any combining
 # marks (stress accents, a decomposed «й») and invisible characters (soft hyphen, zero-width
 # spaces/joiners, BOM) inside it.
@@ -76,7 +78,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     # What NFKC could not compose (a stress accent over a vowel) is not part of the word.
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
-    return text.casefold().replace("ё", "е")
+    return fold(text)
 
 
 def _word_tokens(word: str) -> list[str]:

@@ -15,7 +15,7 @@ from reports.models import ITEM_MODELS, SECTIONS, Report
 from reports.public.filters import SECTION_CHOICES
 from reports.search.models import SearchDocument, Section
 from reports.status import Status
-from reports.versions import diff_snapshots, report_snapshot
+from reports.snapshots import diff_snapshots, report_snapshot
 
 KEYS = [section.key for section in SECTIONS]
 ITEM_BOOKKEEPING = {"id", "report", "position"}

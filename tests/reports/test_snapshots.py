@@ -4,7 +4,7 @@ import pytest
 
 from reports import workflow
 from reports.models import Achievement, Problem, Proposal, Task
-from reports.versions import diff_snapshots, report_snapshot
+from reports.snapshots import diff_snapshots, report_snapshot
 
 METHODOLOGY = "Методические материалы, опыт других городов"
 TRAINING = "Обучение: темы курсов"
