@@ -26,8 +26,8 @@ from . import notifications, publication
 from .concurrency import claim_version
 from .models import Report, ReportEvent
 from .permissions import can_view_report, owns_municipality
-from .status import Status
 from .snapshots import report_snapshot
+from .status import Status
 
 MUNICIPAL = "municipal"
 ASSOCIATION = "association"

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, workflow
 from ..models import Report
-from ..status import Status
 from ..snapshots import diff_snapshots, report_snapshot
+from ..status import Status
 from .forms import TransitionForm
 
 

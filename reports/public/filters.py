@@ -29,6 +29,29 @@ SORT_FIELDS = {
 }
 
 
+class ReportFilterForm(forms.Form):
+    """The form of the list's filters (ReportFilter.Meta.form). Its city select shows only the cities
+    municipality_choices() gives — all of them, or past FULL_CITY_LIST those of the chosen region —
+    plus the chosen one; validation still accepts any published city, so a link to ?municipality=…
+    keeps working."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        data = self.data or {}
+        region = data.get("region") or None
+        if region not in published_regions():
+            region = None
+        everything = published_municipality_count() <= FULL_CITY_LIST
+        choices = municipality_choices(region, everything)
+        selected = data.get("municipality")
+        if selected and selected not in {slug for slug, _name in choices}:
+            extra = Municipality.objects.filter(slug=selected).values_list("slug", "name").first()
+            choices = [extra, *choices] if extra else choices
+        empty = _("Сначала выберите регион") if not everything and not region else field.empty_label
+        field.widget.choices = [("", empty), *choices]
+
+
 class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Слова"), method="filter_q")
     year = django_filters.ChoiceFilter(label=_("Год"), choices=[], empty_label=_("Все годы"))
@@ -50,6 +73,7 @@ class ReportFilter(django_filters.FilterSet):
     class Meta:
         model = Report
         fields = ["q", "year", "region", "municipality", "has", "sort"]
+        form = ReportFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -57,32 +81,6 @@ class ReportFilter(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = [(r, r) for r in published_regions()]
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            self._limit_city_choices(form.fields["municipality"])
-        return self._form
-
-    def _limit_city_choices(self, field):
-        """Render only the cities municipality_choices() gives (validation still accepts any
-        published city, so a link to ?municipality=… keeps working), plus the chosen one."""
-        data = self.data or {}
-        region = data.get("region") or None
-        if region not in published_regions():
-            region = None
-        everything = published_municipality_count() <= FULL_CITY_LIST
-        choices = municipality_choices(region, everything)
-        selected = data.get("municipality")
-        if selected and selected not in {slug for slug, _name in choices}:
-            extra = Municipality.objects.filter(slug=selected).values_list("slug", "name").first()
-            choices = [extra, *choices] if extra else choices
-        if not everything and not region:
-            empty = _("Сначала выберите регион")
-        else:
-            empty = field.empty_label
-        field.widget.choices = [("", empty), *choices]
 
     def filter_q(self, queryset, name, value):
         from .. import search
