@@ -14,8 +14,8 @@ from reports.importer.parser import ParsedReport
 from reports.models import ITEM_MODELS, SECTIONS, Report
 from reports.public.filters import SECTION_CHOICES
 from reports.search.models import SearchDocument, Section
-from reports.status import Status
 from reports.snapshots import diff_snapshots, report_snapshot
+from reports.status import Status
 
 KEYS = [section.key for section in SECTIONS]
 ITEM_BOOKKEEPING = {"id", "report", "position"}
