@@ -12,7 +12,7 @@ from . import views
 from .filters import scoped_filters
 from .forms import ReportForm
 from .history import ScopedHistoryAdmin
-from .upload import upload_summary_view, upload_view
+from .upload import UploadPages
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})
 POSITION = forms.NumberInput(attrs={"class": "narrow-number", "min": 0})
@@ -71,7 +71,7 @@ SECTION_INLINES = [section_inline(number, section) for number, section in enumer
 
 
 @admin.register(Report)
-class ReportAdmin(ScopedHistoryAdmin):
+class ReportAdmin(views.ReportPages, UploadPages, ScopedHistoryAdmin):
     form = ReportForm
     inlines = SECTION_INLINES
     list_display = ("__str__", "municipality_region", "year", "status_label", "updated_at", "published_at")
@@ -222,26 +222,26 @@ class ReportAdmin(ScopedHistoryAdmin):
         custom = [
             path(
                 "<path:object_id>/transition/<slug:name>/",
-                wrap(views.transition_view(self)),
+                wrap(self.transition_view),
                 name="%s_%s_transition" % info,
             ),
-            path("<path:object_id>/versions/", wrap(views.versions_view(self)), name="%s_%s_versions" % info),
+            path("<path:object_id>/versions/", wrap(self.versions_view), name="%s_%s_versions" % info),
             path(
                 "<path:object_id>/versions/diff/",
-                wrap(views.version_diff_view(self)),
+                wrap(self.version_diff_view),
                 name="%s_%s_version_diff" % info,
             ),
             path(
                 "<path:object_id>/versions/<int:event_id>/",
-                wrap(views.version_detail_view(self)),
+                wrap(self.version_detail_view),
                 name="%s_%s_version" % info,
             ),
         ]
         upload = [
-            path("upload/", wrap(upload_view(self)), name="%s_%s_upload" % info),
+            path("upload/", wrap(self.upload_view), name="%s_%s_upload" % info),
             path(
                 "<path:object_id>/upload-summary/",
-                wrap(upload_summary_view(self)),
+                wrap(self.upload_summary_view),
                 name="%s_%s_upload_summary" % info,
             ),
         ]

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -111,9 +110,11 @@ def _same_name(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def upload_view(model_admin):
-    def view(request):
-        if not model_admin.has_add_permission(request):
+class UploadPages:
+    """The report admin's pages for a report loaded from a file (ReportAdmin inherits them)."""
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
@@ -146,34 +147,26 @@ def upload_view(model_admin):
             }
             return HttpResponseRedirect(reverse("admin:reports_report_upload_summary", args=[result.report.pk]))
         context = {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.model._meta,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
             "title": _("Загрузить отчёт из файла"),
             "form": form,
             "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
         }
         return TemplateResponse(request, "admin/reports/report/upload.html", context)
 
-    return view
-
-
-def upload_summary_view(model_admin):
-    def view(request, object_id):
-        report = get_object_or_404(Report.objects.select_related("municipality"), pk=object_id)
-        if not model_admin.has_view_permission(request, report):
-            raise PermissionDenied
+    def upload_summary_view(self, request, object_id):
+        report = self.report_or_404(request, object_id)
         summary = request.session.get(SESSION_KEY) or {}
         if summary.get("report") != report.pk:
             summary = {}
         counts = [(section.title, getattr(report, section.key).count()) for section in SECTIONS]
         context = {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.model._meta,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
             "title": _("Черновик создан: %s") % report,
             "report": report,
             "counts": counts,
             "summary": summary,
         }
         return TemplateResponse(request, "admin/reports/report/upload_summary.html", context)
-
-    return view

@@ -1,7 +1,7 @@
 """Extra pages of the report admin: workflow actions and whole-report versions.
 
-Each view is built for a ReportAdmin (so it shares its admin site, queryset and
-permission checks) and is wrapped in admin_view (login, staff, CSRF) by get_urls.
+They are methods of ReportAdmin (ReportPages), so they share its admin site, queryset and
+permission checks; get_urls wraps them in admin_view (login, staff, CSRF).
 """
 
 from django.contrib import messages
@@ -19,26 +19,6 @@ from ..models import Report
 from ..snapshots import diff_snapshots, report_snapshot
 from ..status import Status
 from .forms import TransitionForm
-
-
-def _report_or_403(model_admin, request, object_id) -> Report:
-    """The report, if it exists and this user may see it (403 otherwise, 404 if absent)."""
-    report = get_object_or_404(Report.objects.select_related("municipality"), pk=unquote(object_id))
-    if not model_admin.has_view_permission(request, report):
-        raise PermissionDenied
-    return report
-
-
-def _context(model_admin, request, report, **extra):
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "original": report,
-        "report": report,
-        "has_view_permission": True,
-        **extra,
-    }
-    return context
 
 
 def status_hint(user, report) -> str:
@@ -59,9 +39,43 @@ def status_hint(user, report) -> str:
     return hint
 
 
-def transition_view(model_admin):
-    def view(request, object_id, name):
-        report = _report_or_403(model_admin, request, object_id)
+def _snapshot_for(report, key):
+    if key == "current":
+        return _("Сейчас"), report_snapshot(report)
+    if not str(key).isdigit():
+        raise Http404
+    event = get_object_or_404(report.events, pk=int(key))
+    # In the portal's time zone, as on every other page (created_at is stored in UTC).
+    label = "%s — %s" % (timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"), event.get_to_status_display())
+    return label, event.snapshot
+
+
+class ReportPages:
+    """The report admin's own pages (ReportAdmin inherits them): workflow transitions, versions and
+    their comparison. Each finds its report as Django's change view does — through
+    get_queryset(request), so a report this user may not see is a 404 — after the model permission
+    (403 without a role)."""
+
+    def report_or_404(self, request, object_id) -> Report:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = self.get_object(request, unquote(object_id))
+        if report is None:
+            raise Http404
+        return report
+
+    def page_context(self, request, report, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": report,
+            "report": report,
+            "has_view_permission": True,
+            **extra,
+        }
+
+    def transition_view(self, request, object_id, name):
+        report = self.report_or_404(request, object_id)
         transition = workflow.TRANSITIONS.get(name)
         if transition is None:
             raise Http404
@@ -78,46 +92,26 @@ def transition_view(model_admin):
         return TemplateResponse(
             request,
             "admin/reports/report/transition.html",
-            _context(model_admin, request, report, title=transition.label, transition=transition, form=form),
+            self.page_context(request, report, title=transition.label, transition=transition, form=form),
         )
 
-    return view
-
-
-def versions_view(model_admin):
-    def view(request, object_id):
-        report = _report_or_403(model_admin, request, object_id)
+    def versions_view(self, request, object_id):
+        report = self.report_or_404(request, object_id)
         events = list(report.events.select_related("actor").order_by("-created_at", "-id"))
         return TemplateResponse(
             request,
             "admin/reports/report/versions.html",
-            _context(model_admin, request, report, title=_("Версии отчёта: %s") % report, events=events),
+            self.page_context(request, report, title=_("Версии отчёта: %s") % report, events=events),
         )
 
-    return view
-
-
-def _snapshot_for(report, key):
-    if key == "current":
-        return _("Сейчас"), report_snapshot(report)
-    if not str(key).isdigit():
-        raise Http404
-    event = get_object_or_404(report.events, pk=int(key))
-    # In the portal's time zone, as on every other page (created_at is stored in UTC).
-    label = "%s — %s" % (timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"), event.get_to_status_display())
-    return label, event.snapshot
-
-
-def version_detail_view(model_admin):
-    def view(request, object_id, event_id):
-        report = _report_or_403(model_admin, request, object_id)
+    def version_detail_view(self, request, object_id, event_id):
+        report = self.report_or_404(request, object_id)
         event = get_object_or_404(report.events.select_related("actor"), pk=event_id)
         diff = diff_snapshots(event.snapshot, event.snapshot)
         return TemplateResponse(
             request,
             "admin/reports/report/version_detail.html",
-            _context(
-                model_admin,
+            self.page_context(
                 request,
                 report,
                 title=_("Отчёт в версии от %s") % timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"),
@@ -126,12 +120,8 @@ def version_detail_view(model_admin):
             ),
         )
 
-    return view
-
-
-def version_diff_view(model_admin):
-    def view(request, object_id):
-        report = _report_or_403(model_admin, request, object_id)
+    def version_diff_view(self, request, object_id):
+        report = self.report_or_404(request, object_id)
         latest = report.events.order_by("-created_at", "-id").values_list("pk", flat=True).first()
         old_label, old = _snapshot_for(report, request.GET.get("from") or latest or "current")
         new_label, new = _snapshot_for(report, request.GET.get("to") or "current")
@@ -139,8 +129,7 @@ def version_diff_view(model_admin):
         return TemplateResponse(
             request,
             "admin/reports/report/version_diff.html",
-            _context(
-                model_admin,
+            self.page_context(
                 request,
                 report,
                 title=_("Сравнение версий: %s") % report,
@@ -150,5 +139,3 @@ def version_diff_view(model_admin):
                 changed=any(s.changed for s in sections),
             ),
         )
-
-    return view

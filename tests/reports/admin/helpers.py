@@ -266,10 +266,11 @@ def report_state(pk):
 
 
 def assert_refused(client, response, how, *secrets):
-    """`how` is "403", or "missing" for Django's own change/delete views, which send a user to
-    the admin index with "… не существует" when the object is outside their queryset."""
-    if how == "403":
-        assert response.status_code == 403, response.status_code
+    """`how` is "403"; "404" for the report admin's own pages, which find the report through the
+    user's queryset; or "missing" for Django's own change/delete views, which send a user to the
+    admin index with "… не существует" when the object is outside their queryset."""
+    if how in ("403", "404"):
+        assert response.status_code == int(how), response.status_code
     elif how == "missing":
         assert response.status_code == 302, response.status_code
         assert response["Location"] == reverse("admin:index")

@@ -122,10 +122,10 @@ def test_editors_get_the_form(login, who):
     assert "Загрузить отчёт из файла" in page(response)
 
 
-def test_summary_of_another_municipality_is_403(login, make_report):
-    report = make_report()  # Саяногорск
+def test_summary_of_another_municipality_is_404(login, make_report):
+    report = make_report()  # Саяногорск: outside this editor's reports, as if it did not exist
     response = login("other").get(summary_url(report))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert str(report) not in page(response)
 
 
