@@ -142,13 +142,10 @@ class ReportQuerySet(models.QuerySet):
             Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS
         ]
 
-    def for_page(self):
-        """Published reports with their municipality (the report page; sections come with the body)."""
-        return self.published().select_related("municipality")
-
-    def for_detail(self):
-        """Published reports with every section prefetched in document order."""
-        return self.for_page().prefetch_related(*self.section_prefetches())
+    def published_with_sections(self):
+        """Published reports with their municipality and every section prefetched in document order
+        (a whole report: its stored renderings, the API record, the JSON download)."""
+        return self.published().select_related("municipality").prefetch_related(*self.section_prefetches())
 
 
 class Report(models.Model):

@@ -81,7 +81,7 @@ class ReportListSerializer(serializers.ModelSerializer):
 class ReportDetailSerializer(ReportListSerializer):
     """Отчёт целиком: поля из списка и четыре раздела отчёта в порядке документа."""
 
-    # Expects Report.objects.for_detail() (sections prefetched in position order, no query per
+    # Expects Report.objects.published_with_sections() (sections prefetched in position order, no query per
     # report); reports/public/exports.py uses it with many=True for the site's JSON download.
 
     def get_fields(self):

@@ -195,7 +195,7 @@ def _dump(data) -> str:
 @require_safe
 def docs(request):
     """/api/: what the data is, the endpoints with their parameters and examples. No JavaScript."""
-    report = Report.objects.for_detail().order_by("-published_at", "-pk").first()
+    report = Report.objects.published_with_sections().order_by("-published_at", "-pk").first()
     if report is not None:
         detail = _abridge(dict(ReportDetailSerializer(report, context={"request": request}).data))
     else:

@@ -78,7 +78,7 @@ def export_json(request):
     from ..api.serializers import ReportDetailSerializer
 
     reports = (
-        Report.objects.for_detail()
+        Report.objects.published_with_sections()
         .filter(pk__in=filtered_reports(request).values("pk"))
         .order_by("-year", "municipality__name")
     )

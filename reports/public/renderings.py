@@ -198,7 +198,7 @@ def refresh_municipalities(municipality_ids) -> None:
         batch = ids[start : start + BATCH]
         cities = list(Municipality.objects.select_for_update().filter(pk__in=batch).order_by("pk"))
         reports = {}
-        for report in Report.objects.for_detail().filter(municipality_id__in=batch).order_by("-year"):
+        for report in Report.objects.published_with_sections().filter(municipality_id__in=batch).order_by("-year"):
             reports.setdefault(report.municipality_id, []).append(report)
         MunicipalityRendering.objects.filter(municipality_id__in=batch).exclude(
             municipality_id__in=list(reports)

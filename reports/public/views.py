@@ -116,7 +116,7 @@ def report_detail(request, slug, year):
         raise Http404(_("Такого опубликованного отчёта нет."))
     query = request.GET.get("q", "").strip()
     if query:  # the words of a search marked: rendered for this visitor, never stored
-        report = Report.objects.for_detail().get(pk=page.id)
+        report = Report.objects.published_with_sections().get(pk=page.id)
         page = replace(page, body=renderings.report_body_html(report, query))
     other_years, same_year = report_links(page)
     context = {

@@ -47,7 +47,7 @@ def fresh_report(report_id: int, language: str) -> str:
 
 def fresh_city(municipality_id: int, language: str) -> str:
     city = Municipality.objects.get(pk=municipality_id)
-    reports = list(Report.objects.for_detail().filter(municipality=city).order_by("-year"))
+    reports = list(Report.objects.published_with_sections().filter(municipality=city).order_by("-year"))
     with translation.override(language):
         return renderings.municipality_body_html(city, reports)
 
@@ -63,7 +63,7 @@ def assert_stored_is_fresh(report: Report) -> None:
     document = ReportRendering.objects.get(report=report, format="json")
     from reports.api.serializers import ReportDetailSerializer
 
-    expected = ReportDetailSerializer(Report.objects.for_detail().get(pk=report.pk)).data
+    expected = ReportDetailSerializer(Report.objects.published_with_sections().get(pk=report.pk)).data
     assert json.loads(document.content) == json.loads(json.dumps(expected))
 
 

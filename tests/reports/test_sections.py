@@ -69,7 +69,7 @@ def test_snapshot_diff_api_csv_and_page_follow_the_sections(make_report, sayan, 
         assert set(item) == set(section.layout)
     assert [d.key for d in diff_snapshots(snapshot, snapshot)][1:] == KEYS
 
-    data = ReportDetailSerializer(Report.objects.for_detail().get(pk=published.pk)).data
+    data = ReportDetailSerializer(Report.objects.published_with_sections().get(pk=published.pk)).data
     assert [key for key in data if key in KEYS] == KEYS
     for section in SECTIONS:
         assert list(data[section.key][0]) == list(section.layout)
