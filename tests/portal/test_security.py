@@ -108,6 +108,26 @@ def test_database_outage_in_the_api_is_json_503(broken_database):
 
 
 @pytest.mark.django_db
+def test_database_outage_page_speaks_the_visitors_language(broken_database):
+    response = Client(raise_request_exception=False, headers={"accept-language": "en"}).get("/")
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert '<html lang="en">' in body and "Site temporarily unavailable" in body
+    assert "Сайт временно недоступен" not in body
+
+
+@pytest.mark.django_db
+def test_server_error_page_speaks_the_visitors_language(monkeypatch):
+    from reports.models import ReportQuerySet
+
+    monkeypatch.setattr(ReportQuerySet, "published", lambda *a, **k: 1 / 0)
+    russian = Client(raise_request_exception=False).get("/").content.decode()
+    english = Client(raise_request_exception=False, headers={"accept-language": "en"}).get("/").content.decode()
+    assert '<html lang="ru">' in russian and "Что-то пошло не так" in russian
+    assert '<html lang="en">' in english and "Something went wrong" in english
+
+
+@pytest.mark.django_db
 def test_other_errors_stay_500(monkeypatch):
     from reports.models import ReportQuerySet
 
