@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 
 from .. import publication
 from ..directory import DEFAULT_CSV
@@ -407,6 +407,7 @@ def run(options, out=lambda line: None) -> tuple[Counts, float]:
             if n + 1 < len(chunks):
                 upcoming = pool.submit(prepare, chunks[n + 1], options, search_fields)
             total.add(write_chunk(prepared, options.batch_size))
+            reset_queries()  # with DEBUG on, Django keeps every query's SQL: megabytes per chunk
             elapsed = time.monotonic() - started
             out(
                 f"  муниципалитетов {total.municipalities}/{len(planned)}, отчётов {total.reports}, "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import Exists, OuterRef
 
 from reports.models import Municipality, Report
@@ -87,6 +87,9 @@ class Command(BaseCommand):
         for start in range(0, len(reports), BATCH):
             with transaction.atomic():
                 renderings.refresh_reports(reports[start : start + BATCH], municipalities=False)
+            # With DEBUG on, Django keeps the SQL of its last 9,000 queries, and an insert of a batch
+            # of renderings carries all their HTML: gigabytes over a national database.
+            reset_queries()
             done += len(reports[start : start + BATCH])
             if done % (BATCH * 25) == 0:
                 self.stdout.write(f"  отчётов {done}/{len(reports)}, {time.monotonic() - started:.0f} с")
@@ -94,6 +97,7 @@ class Command(BaseCommand):
         for start in range(0, len(cities), BATCH):
             with transaction.atomic():
                 renderings.refresh_municipalities(cities[start : start + BATCH])
+            reset_queries()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готовый вид сделан: отчётов {len(reports)}, городов {len(cities)} "
