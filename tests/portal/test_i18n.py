@@ -475,7 +475,8 @@ def test_russian_counts_agree_with_the_number(ru_catalog, n):
 
 
 def test_russian_compiled_catalog_is_current(ru_catalog):
-    assert RU_MO.stat().st_mtime >= RU_PO.stat().st_mtime - 1, "django.mo is older than django.po: run msgfmt"
+    # By content, not by file times: a checkout that changes only a fuzzy or obsolete entry of the .po
+    # leaves the (still current) .mo older.
     with RU_MO.open("rb") as f:
         compiled = gettext.GNUTranslations(f)._catalog
     _, entries = ru_catalog
