@@ -113,14 +113,14 @@ restore: install
 # (BENCH_REPORTS reports = BENCH_REPORTS / BENCH_YEARS municipalities × BENCH_YEARS years)
 # when it holds a different number of reports. Redis database 15 is flushed (BENCH_CACHE_URL).
 # More options: BENCH_ARGS="--duration 30 --connections 32", LOADTEST_ARGS="--duration 30";
-# see `$(PY) scripts/bench.py --help`.
+# see `$(PY) -m devtools.bench --help`.
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_REPORTS ?= 40000
 BENCH_YEARS ?= 20
 BENCH_DATA = --database-url "$(BENCH_DB)" --ensure-reports $(BENCH_REPORTS) --years $(BENCH_YEARS)
 
 bench: install
-	$(PY) scripts/bench.py $(BENCH_DATA) $(BENCH_ARGS)
+	$(PY) -m devtools.bench $(BENCH_DATA) $(BENCH_ARGS)
 
 loadtest: install
-	$(PY) scripts/loadtest.py $(BENCH_DATA) $(LOADTEST_ARGS)
+	$(PY) -m devtools.loadtest $(BENCH_DATA) $(LOADTEST_ARGS)

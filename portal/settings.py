@@ -6,6 +6,7 @@ safe production value, and production refuses to start without a secret key
 and allowed hosts rather than silently running with a known key.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -176,8 +177,13 @@ else:
 # How many worker processes serve the portal: gunicorn.conf.py says (1 for runserver, tests).
 SERVER_PROCESSES = int(env_str("PORTAL_SERVER_PROCESSES", "1"))
 
-# `make bench` only: serves the trivial yardstick view at /bench/trivial (portal/bench.py).
+# `make bench` only: serves the trivial yardstick view at /bench/trivial (devtools/yardstick.py).
 BENCH_ENABLED = env_bool("DJANGO_BENCH", False)
+# Developer tooling (synthetic data, the benchmark's yardstick) exists only in development and
+# in the benchmark's server; a deployment has neither the app nor its commands (nor, in the
+# Docker image, its code: .dockerignore).
+if (DEBUG or BENCH_ENABLED) and importlib.util.find_spec("devtools") is not None:
+    INSTALLED_APPS.append("devtools")
 
 # Whole public pages cached per generation of published content (portal/page_cache.py), and
 # how much of them each process keeps in its own memory (megabytes).

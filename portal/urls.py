@@ -33,10 +33,8 @@ urlpatterns = [
     path("", include("reports.public.urls")),
 ]
 
-if settings.BENCH_ENABLED:  # the benchmark's yardstick, never in a normal deployment
-    from .bench import trivial
-
-    urlpatterns.insert(0, path("bench/trivial", trivial, name="bench_trivial"))
+if settings.BENCH_ENABLED:  # the benchmark's yardstick (devtools), never in a normal deployment
+    urlpatterns.insert(0, path("", include("devtools.urls")))
 
 # A database outage is answered with a 503 page, every other failure with 500.html.
 handler500 = "portal.errors.server_error"

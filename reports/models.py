@@ -70,7 +70,7 @@ class Municipality(models.Model):
         help_text=_("Например «Республика Хакасия» или «Красноярский край»."),
     )
     website = models.URLField(_("официальный сайт"), blank=True)
-    # Set only by `manage.py generate_demo_data` (reports/demo/); never shown publicly.
+    # Set only by `manage.py generate_demo_data` (devtools/, a development-only app).
     is_generated = models.BooleanField(
         _("сгенерирован"),
         default=False,
@@ -204,7 +204,7 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("кем опубликован"),
     )
-    # Set only by `manage.py generate_demo_data` (reports/demo/); never shown publicly.
+    # Set only by `manage.py generate_demo_data` (devtools/, a development-only app).
     is_generated = models.BooleanField(
         _("сгенерирован"),
         default=False,

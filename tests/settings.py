@@ -23,3 +23,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests create data inside rolled-back transactions (no on_commit, so no new cache
 # generation); the page cache is switched on only by its own tests.
 PUBLIC_PAGE_CACHE = False
+# The developer tooling is tested too (production settings do not install it).
+if "devtools" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405

@@ -17,23 +17,23 @@ from .models import ReportTerms, SearchDocument, Section
 BATCH = 500
 
 
+def section_weight(section: str) -> str:
+    """The tsvector weight of a section's words: a city's name ranks above the items' text."""
+    return "A" if section == Section.MUNICIPALITY else "B"
+
+
 def _document(report_id: int, section: str, position: int, text: str) -> SearchDocument | None:
-    tokens = search_text.tokens(text)
-    if not tokens:
+    indexed = search_text.indexed_text(text)
+    if indexed is None:
         return None
-    stems = [search_text.stem(t) for t in tokens]
-    doc = SearchDocument(
-        report_id=report_id, section=section, position=position, text=text, stems=f" {' '.join(stems)} "
-    )
+    doc = SearchDocument(report_id=report_id, section=section, position=position, text=text, stems=indexed.stems)
     if connection.vendor == "postgresql":
         # The words go through PostgreSQL's own `russian` configuration; its stop words (which it
         # would drop) are added as our stems with `simple`, so that a query made only of stop
         # words finds the same documents as on SQLite, where every stem is in `stems`.
-        weight = "A" if section == Section.MUNICIPALITY else "B"
-        content = " ".join(t for t in tokens if not search_text.is_stop_word(t))
-        stop = " ".join(s for t, s in zip(tokens, stems) if search_text.is_stop_word(t))
-        doc.vector = SearchVector(Value(content), config="russian", weight=weight) + SearchVector(
-            Value(stop), config="simple", weight=weight
+        weight = section_weight(section)
+        doc.vector = SearchVector(Value(indexed.content), config="russian", weight=weight) + SearchVector(
+            Value(indexed.stop), config="simple", weight=weight
         )
     return doc
 

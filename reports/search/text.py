@@ -128,6 +128,41 @@ def is_stop_word(token: str) -> bool:
 
 
 @dataclass(frozen=True)
+class IndexedText:
+    """What the index stores of one text. `stems`: " stem stem … " of every word, stop words
+    included (matched on SQLite). For PostgreSQL's vector, `content`: the tokens that are not
+    stop words (for the `russian` configuration) and `stop`: the stems of those that are (for
+    `simple`, which keeps them; see index._document)."""
+
+    stems: str
+    content: str
+    stop: str
+
+
+def indexed_text(text: str, word_cache: dict | None = None) -> IndexedText | None:
+    """The index fields of a text, or None if it has not a single word.
+
+    `word_cache` (a dict the caller keeps) remembers the tokens of each distinct word: the
+    synthetic data generator indexes millions of texts made of a few thousand words."""
+    found = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        known = word_cache.get(word) if word_cache is not None else None
+        if known is None:
+            known = tuple((t, stem(t), is_stop_word(t)) for t in _word_tokens(word))
+            if word_cache is not None:
+                word_cache[word] = known
+        found.extend(known)
+    if not found:
+        return None
+    return IndexedText(
+        stems=f" {' '.join(s for _t, s, _stop in found)} ",
+        content=" ".join(t for t, _s, stop in found if not stop),
+        stop=" ".join(s for _t, s, stop in found if stop),
+    )
+
+
+@dataclass(frozen=True)
 class Term:
     """One query term: the token as typed (normalised), its stem, and how it matches."""
 

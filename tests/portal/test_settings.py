@@ -98,3 +98,25 @@ def test_production_security_settings():
         "True 28800 ['https://reports.example.org', 'https://www.reports.example.org'] 5242880 json 5 True"
         in result.stdout
     )
+
+
+DEVTOOLS_PROBE = (
+    "import django; django.setup(); from django.apps import apps; "
+    "from django.core.management import get_commands; "
+    "print('devtools', apps.is_installed('devtools'), 'generate_demo_data' in get_commands())"
+)
+
+
+def test_production_settings_do_not_install_the_developer_tooling():
+    result = run(
+        {"DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "reports.example.org"}, "-c", DEVTOOLS_PROBE
+    )
+    assert result.returncode == 0, result.stderr
+    assert "devtools False False" in result.stdout
+
+
+@pytest.mark.parametrize("env", [{"DJANGO_DEBUG": "1"}, {"DJANGO_BENCH": "1"}])
+def test_development_and_the_benchmark_server_have_it(env):
+    result = run({"DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "127.0.0.1", **env}, "-c", DEVTOOLS_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert "devtools True True" in result.stdout

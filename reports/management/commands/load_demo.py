@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from reports.demo.loader import load_demo
+from reports.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -14,12 +14,12 @@ from django.db import transaction
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
 
-from .. import workflow
-from ..directory import load_directory
-from ..importer.loader import store_report
-from ..importer.parser import parse_file
-from ..models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
-from ..status import Status
+from . import workflow
+from .directory import load_directory
+from .importer.loader import store_report
+from .importer.parser import parse_file
+from .models import Achievement, Municipality, Problem, Proposal, ProposalKind, Report, Task
+from .status import Status
 
 DEMO_PASSWORD = "demo"
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from portal.bench import trivial
+from devtools.yardstick import trivial
 
 
 def test_trivial_view_is_a_constant_20_kb_html_page():

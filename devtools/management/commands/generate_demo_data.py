@@ -4,7 +4,7 @@ from argparse import Namespace
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import bulk, generator
+from devtools.synthetic import bulk, generator
 
 LAST_YEAR = 2025
 

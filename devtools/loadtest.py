@@ -12,11 +12,11 @@
    must boot a replacement; the data must be the same before and after (counts of
    reports, items, events and search documents, and a digest of every report's row).
 
-gunicorn runs with the production settings (scripts/bench.py: DEBUG off, Redis cache when
+gunicorn runs with the production settings (devtools/bench.py: DEBUG off, Redis cache when
 one answers, the project's gunicorn.conf.py with its access log). Exit status 0 only if
 every check passed. See docs/performance.md.
 
-    python scripts/loadtest.py [--database-url URL] [--duration 60] [--connections 64]
+    python -m devtools.loadtest [--database-url URL] [--duration 60] [--connections 64]
                                [--fault-duration 20] [--skip-load] [--skip-fault]
 """
 
@@ -34,10 +34,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import bench  # noqa: E402  (scripts/bench.py: server, wrk and database helpers)
-from bench import BenchError, say  # noqa: E402
+from devtools import bench  # server, wrk and database helpers
+from devtools.bench import BenchError, say
 
 # A sync worker serves one request at a time: killing it can lose that one request only.
 REQUESTS_HELD_BY_A_WORKER = 1

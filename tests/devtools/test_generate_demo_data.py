@@ -1,6 +1,6 @@
 """manage.py generate_demo_data: synthetic municipalities and reports for load tests.
 
-Small sizes here; the same code writes 350,000 reports (see reports/demo/bulk.py).
+Small sizes here; the same code writes 350,000 reports (see devtools/synthetic/bulk.py).
 """
 
 from datetime import UTC, datetime
@@ -16,8 +16,8 @@ from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from devtools.synthetic import generator
 from reports import search
-from reports.demo import generator
 from reports.models import (
     ITEM_MODELS,
     Achievement,
@@ -279,7 +279,7 @@ def test_allow_real_data_adds_beside_real_data_and_clear_removes_only_generated(
     generate(*ARGS, "--allow-real-data", "--clear")  # again, from scratch
     assert Report.objects.filter(is_generated=True).count() == 30
 
-    from reports.demo.bulk import clear_generated
+    from devtools.synthetic.bulk import clear_generated
 
     assert clear_generated() == (30, 6)
     assert content() == real_before

@@ -1,6 +1,6 @@
 """Print the PostgreSQL query plans of the public list (with filters) and search pages.
 
-    DATABASE_URL=postgres://…/portal_bench DJANGO_DEBUG=1 python scripts/explain.py [--word WORD]
+    DATABASE_URL=postgres://…/portal_bench DJANGO_DEBUG=1 python -m devtools.explain [--word WORD]
 
 Renders each page once through Django's test client (page cache off), captures its SQL,
 and runs EXPLAIN (ANALYZE, BUFFERS) on every query that touches reports or the search

@@ -5,7 +5,7 @@ Starts gunicorn with the production settings (DEBUG off, the manifest static sto
 Redis cache when one answers) against a PostgreSQL database filled by
 `manage.py generate_demo_data`, then loads one page at a time with wrk from a separate
 process: the trivial view first (a constant 20 KB page through the same middleware,
-portal/bench.py), then home, the filtered list, a report page from the cache, report pages
+devtools/yardstick.py), then home, the filtered list, a report page from the cache, report pages
 on a cold cache, a municipality, search, the API list and the API detail, and the trivial
 view once more to see whether the machine drifted. Then the server is started again with
 every cache off (DJANGO_PUBLIC_PAGE_CACHE=0) and the pages are loaded once more, each over
@@ -13,11 +13,11 @@ many different addresses where there are many (reports, cities, API records): th
 figures. For each page: requests per second, p50 and p99, errors, and the ratio to the
 trivial view of the same server. The table goes to docs/bench-<reports>.md and to stdout.
 
-    python scripts/bench.py [--database-url URL] [--connections 16] [--duration 20]
+    python -m devtools.bench [--database-url URL] [--connections 16] [--duration 20]
                             [--threads 2] [--output docs/bench-N.md] [--json [PATH]]
                             [--ensure-reports 40000 --years 20]
 
-scripts/loadtest.py reuses the server and wrk helpers below.
+devtools/loadtest.py reuses the server and wrk helpers below.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Words and phrases for generated reports (reports/demo/generator.py).
+"""Words and phrases for generated reports (devtools/synthetic/generator.py).
 
 Drawn from the seed reports (seeds/*.txt): their institutions, events, problems and
 wishes, recombined. A template is plain text with slots in braces:

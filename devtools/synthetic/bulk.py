@@ -1,4 +1,4 @@
-"""Writing generated demo data (reports/demo/generator.py) fast: `manage.py generate_demo_data`.
+"""Writing generated demo data (devtools/synthetic/generator.py) fast: `manage.py generate_demo_data`.
 
 Rows go in per chunk of municipalities, one transaction per chunk: municipalities and reports
 with bulk_create (their ids are needed), items, publication events and search documents with
@@ -6,7 +6,7 @@ COPY on PostgreSQL (bulk_create elsewhere). Everything written is marked `is_gen
 Not written: historical records (simple-history), e-mails.
 
 Search documents are exactly those reports/search/index.py would write for the published
-reports (tests/reports/test_generate_demo_data.py compares them with index_report()):
+reports (tests/devtools/test_generate_demo_data.py compares them with index_report()):
 the same tokens and stems, and on PostgreSQL the same tsvector, computed by PostgreSQL from
 the same words in one INSERT … SELECT per chunk.
 """
@@ -15,15 +15,14 @@ import csv
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 from django.contrib.auth import get_user_model
 from django.db import connection, reset_queries, transaction
 
-from .. import publication
-from ..directory import DEFAULT_CSV
-from ..models import (
+from reports import publication
+from reports.directory import DEFAULT_CSV
+from reports.models import (
     ITEM_MODELS,
     Achievement,
     Municipality,
@@ -35,10 +34,11 @@ from ..models import (
     ReportRendering,
     Task,
 )
-from ..search import text as search_text
-from ..search.index import refresh_terms
-from ..search.models import ReportTerms, SearchDocument, Section
-from ..status import Status
+from reports.search import text as search_text
+from reports.search.index import refresh_terms, section_weight
+from reports.search.models import ReportTerms, SearchDocument, Section
+from reports.status import Status
+
 from . import generator
 
 SYSTEM_NAME = "система"  # as reports.workflow names the actor of publish_archive
@@ -137,54 +137,43 @@ def taken_names() -> tuple[list[str], list[str]]:
 
 
 class SearchFields:
-    """(stems, content, stop words) of a text exactly as reports/search/index._document computes
-    them, with the tokens of each distinct word cached (generated texts repeat their words)."""
+    """reports.search.text.indexed_text with one word cache for the whole run (generated texts
+    repeat their words): (stems, content, stop) of a text, or None."""
 
     def __init__(self):
         self._words = {}
 
     def __call__(self, text: str):
-        found = []
-        for match in search_text._WORD_RE.finditer(text):  # = search_text.words(), cached per word
-            word = match.group()
-            tokens = self._words.get(word)
-            if tokens is None:
-                tokens = self._words[word] = tuple(
-                    (t, search_text.stem(t), search_text.is_stop_word(t)) for t in search_text._word_tokens(word)
-                )
-            found.extend(tokens)
-        if not found:
-            return None
-        stems = f" {' '.join(s for _t, s, _stop in found)} "
-        content = " ".join(t for t, _s, stop in found if not stop)
-        stop = " ".join(s for _t, s, stop in found if stop)
-        return stems, content, stop
+        indexed = search_text.indexed_text(text, self._words)
+        return None if indexed is None else (indexed.stems, indexed.content, indexed.stop)
 
 
 # --- writing -------------------------------------------------------------------------------
 
 
-@contextmanager
-def _dates_as_given():
-    """bulk_create() stamps auto_now/auto_now_add fields with the clock; generated rows keep the
-    dates derived from their year (deterministic). Only for the duration of the command."""
-    stamped = [
-        Report._meta.get_field("created_at"),
-        Report._meta.get_field("updated_at"),
-        ReportEvent._meta.get_field("created_at"),
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
-    try:
-        for f in stamped:
-            f.auto_now = f.auto_now_add = False
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+def _insert_values(model, columns: list[str], rows: list[tuple], batch_size: int, returning=False) -> list:
+    """Rows into a table by INSERT … VALUES, the values as given, in batches; with `returning`,
+    the new primary keys in the order of the rows. Unlike bulk_create() nothing runs pre_save(),
+    so auto_now/auto_now_add fields keep the dates the generator derived from the report year."""
+    fields = [model._meta.get_field(c) for c in columns]
+    qn = connection.ops.quote_name
+    insert = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
+    suffix = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+    size = max(1, min(batch_size, connection.ops.bulk_batch_size(fields, rows)))
+    one = f"({', '.join(['%s'] * len(fields))})"
+    ids = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            params = [field.get_db_prep_save(value, connection) for row in batch for field, value in zip(fields, row)]
+            cursor.execute(insert + ", ".join([one] * len(batch)) + suffix, params)
+            if returning:
+                ids.extend(pk for (pk,) in cursor.fetchall())
+    return ids
 
 
 def _insert(model, columns: list[str], rows: list[tuple], batch_size: int) -> None:
-    """Plain rows into a table: COPY on PostgreSQL, bulk_create elsewhere."""
+    """Plain rows into a table: COPY on PostgreSQL, INSERT … VALUES elsewhere."""
     if not rows:
         return
     if _postgres():
@@ -196,8 +185,7 @@ def _insert(model, columns: list[str], rows: list[tuple], batch_size: int) -> No
                 for row in rows:
                     copy.write_row(row)
         return
-    attnames = [model._meta.get_field(c).attname for c in columns]
-    model.objects.bulk_create([model(**dict(zip(attnames, row))) for row in rows], batch_size=batch_size)
+    _insert_values(model, columns, rows, batch_size)
 
 
 # The tsvector of reports/search/index._document, from the same words (see the SQL of its SearchVectors).
@@ -226,7 +214,7 @@ def _insert_documents(docs: list[tuple], batch_size: int) -> None:
         columns = "report_id, section, position, text, stems, content, stop, weight"
         with cursor.cursor.copy(f"COPY generated_search_stage ({columns}) FROM STDIN") as copy:
             for doc in docs:
-                copy.write_row((*doc, "A" if doc[1] == Section.MUNICIPALITY else "B"))
+                copy.write_row((*doc, section_weight(doc[1])))
         cursor.execute(
             f"INSERT INTO {table} (report_id, section, position, text, stems, vector) "
             f"SELECT report_id, section, position, text, stems, {_VECTOR} FROM generated_search_stage ORDER BY n"
@@ -289,7 +277,7 @@ def _documents(name: str, report: generator.GeneratedReport, search_fields: Sear
 def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
     """One transaction: the municipalities, reports, items, events and documents of a chunk."""
     counts = Counts()
-    with transaction.atomic(), _dates_as_given():
+    with transaction.atomic():
         if _postgres():
             with connection.cursor() as cursor:
                 # Generated data: a crash may lose the last chunks, never corrupt anything.
@@ -301,26 +289,29 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
             ],
             batch_size=batch_size,
         )
-        rows = Report.objects.bulk_create(
+        report_ids = _insert_values(
+            Report,
+            ["municipality", "year", "status", "version", "created_at", "updated_at", "submitted_at", "published_at"]
+            + ["is_generated"],
             [
-                Report(
-                    municipality=municipalities[n],
-                    year=r.year,
-                    status=r.status,
-                    version=r.version,
-                    created_at=r.created_at,
-                    updated_at=r.updated_at,
-                    submitted_at=r.submitted_at,
-                    published_at=r.published_at,
-                    is_generated=True,
+                (
+                    municipalities[n].pk,
+                    r.year,
+                    r.status,
+                    r.version,
+                    r.created_at,
+                    r.updated_at,
+                    r.submitted_at,
+                    r.published_at,
+                    True,
                 )
                 for n, r in prepared.reports
             ],
-            batch_size=batch_size,
+            batch_size,
+            returning=True,
         )
         achievements, problems, tasks, proposals, events, docs = [], [], [], [], [], []
-        for row, (n, r), report_docs in zip(rows, prepared.reports, prepared.documents):
-            pk = row.pk
+        for pk, (n, r), report_docs in zip(report_ids, prepared.reports, prepared.documents):
             achievements.extend((pk, position, text) for position, text in enumerate(r.achievements, 1))
             problems.extend((pk, position, text) for position, text in enumerate(r.problems, 1))
             tasks.extend((pk, position, text, r.year + 1) for position, text in enumerate(r.tasks, 1))
@@ -366,10 +357,10 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
         refresh_terms(sorted({doc[0] for doc in docs}))
         # Indexed above; the public renderings of the published reports and their cities' pages.
         publication.reports_loaded(
-            [row.pk for row, (_n, r) in zip(rows, prepared.reports) if r.status == Status.PUBLISHED]
+            [pk for pk, (_n, r) in zip(report_ids, prepared.reports) if r.status == Status.PUBLISHED]
         )
     counts.municipalities = len(municipalities)
-    counts.reports = len(rows)
+    counts.reports = len(report_ids)
     counts.published = counts.events = len(events)
     counts.items = len(achievements) + len(problems) + len(tasks) + len(proposals)
     counts.documents = len(docs)

@@ -1,6 +1,6 @@
 """Synthetic municipalities and reports for performance testing (`manage.py generate_demo_data`).
 
-Pure generation, no database: reports/demo/bulk.py writes what this produces.
+Pure generation, no database: devtools/synthetic/bulk.py writes what this produces.
 
 Deterministic: the same seed gives the same names, texts, statuses and dates, whatever the
 clock, the hash seed or the order of dicts. The names come from one `random.Random(seed)`;
@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
 from portal.text import fold
+from reports.models import MAX_YEAR, MIN_YEAR, ProposalKind
+from reports.status import Status
+from reports.text import slugify_ru
 
-from ..models import MAX_YEAR, MIN_YEAR, ProposalKind
-from ..status import Status
-from ..text import slugify_ru
 from . import vocabulary as V
 
 # Section sizes per report (inclusive ranges).
@@ -182,7 +182,7 @@ def municipalities(count: int, seed, taken_names=(), taken_slugs=()) -> list[Gen
 
 
 def render(template: str, rng: random.Random, context: dict) -> str:
-    """Fill the slots of a template (see reports/demo/vocabulary.py), left to right."""
+    """Fill the slots of a template (see devtools/synthetic/vocabulary.py), left to right."""
 
     def fill(match):
         key, forms = match.group(1), match.group(2)

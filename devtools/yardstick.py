@@ -1,4 +1,4 @@
-"""The yardstick of `make bench` (scripts/bench.py): a view that does no work of its own.
+"""The yardstick of `make bench` (devtools/bench.py): a view that does no work of its own.
 
 It answers a constant HTML page of about 20 KB — the size of a typical public page —
 built once at import, so a request costs only what gunicorn, the WSGI layer and the
