@@ -61,7 +61,9 @@ class UploadForm(forms.Form):
         try:
             self.parsed = parse_bytes(data, filename=upload.name)
         except ParseError as error:
-            raise forms.ValidationError(_("Не удалось прочитать отчёт: %(error)s") % {"error": error}) from None
+            raise forms.ValidationError(
+                _("Не удалось прочитать отчёт: %(error)s") % {"error": error.translate(_)}
+            ) from None
         return upload
 
     def clean(self):
@@ -127,7 +129,7 @@ class UploadPages:
             if result.outcome == UNCHANGED:  # created by someone else a moment ago
                 messages.error(request, _("Отчёт за этот год уже есть: %s.") % result.report)
                 return HttpResponseRedirect(reverse("admin:reports_report_upload"))
-            notes = list(parsed.warnings) + list(parsed.skipped)
+            notes = [note.translate(_) for note in (*parsed.warnings, *parsed.skipped)]
             if result.municipality_created:
                 notes.insert(
                     0, _("Создан новый муниципалитет «%s» — проверьте его регион и сайт.") % result.report.municipality

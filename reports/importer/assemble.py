@@ -10,15 +10,15 @@ from dataclasses import dataclass
 
 from .blocks import starts_lower
 from .classify import Heading, classify_heading, is_label, is_problem, request_kind, topic_of
-from .model import Block, ParsedItem, ParsedReport, ParseError
+from .model import Block, Message, ParsedItem, ParsedReport, ParseError, gettext_noop, place
 from .normalize import proper_case
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 KIND_NAMES = {
-    "methodology": "методические материалы",
-    "conference": "конференции и вопросы для обсуждения",
-    "training": "курсы и образовательная программа",
-    "other": "прочие предложения",
+    "methodology": gettext_noop("методические материалы"),
+    "conference": gettext_noop("конференции и вопросы для обсуждения"),
+    "training": gettext_noop("курсы и образовательная программа"),
+    "other": gettext_noop("прочие предложения"),
 }
 _MUNICIPALITY = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё .\-–()«»\"]*")
 _TRAILING = re.compile(r"[\s;,:]+$")
@@ -55,30 +55,38 @@ class Assembler:
         self.tasks_line: int | None = None
         self.tasks_year: int | None = None
         self.items: dict[str, list[ParsedItem]] = {"achievements": [], "problems": [], "tasks": [], "proposals": []}
-        self.skipped: list[str] = []
-        self.warnings: list[str] = []
+        self.skipped: list[Message] = []
+        self.warnings: list[Message] = []
         self.scope: _Scope | None = None
         self.sublead: str | None = None
         self.unknown: list | None = None  # [heading text, line, paragraphs skipped]
 
     # -- helpers -------------------------------------------------------------------
-    def where(self, line: int) -> str:
-        return f"{self.unit.capitalize()} {line}"
+    def where(self, line: int) -> Message:
+        return place(self.unit, line)
 
     def error(self, message: str, line: int | None) -> ParseError:
         return ParseError(message, line, unit=self.unit)
 
-    def skip(self, line: int, reason: str, text: str) -> None:
-        self.skipped.append(f"{self.where(line)}: {reason}: «{text}»")
+    def skip(self, line: int, reason: Message, text: str) -> None:
+        self.skipped.append(
+            Message(gettext_noop("%(place)s: %(reason)s: «%(text)s»"), place=self.where(line), reason=reason, text=text)
+        )
+
+    def warn(self, line: int, message: Message) -> None:
+        self.warnings.append(Message(gettext_noop("%(place)s: %(message)s"), place=self.where(line), message=message))
 
     # -- main loop -----------------------------------------------------------------
     def run(self) -> ParsedReport:
         if not self.blocks:
-            raise self.error("Документ пуст: в нём нет ни одной непустой строки", None)
+            raise self.error(Message(gettext_noop("Документ пуст: в нём нет ни одной непустой строки")), None)
         municipality = self.municipality(self.blocks[0])
         if len(self.blocks) == 1:
             raise self.error(
-                "В документе есть только название муниципального образования, разделов отчёта нет", self.blocks[0].line
+                Message(
+                    gettext_noop("В документе есть только название муниципального образования, разделов отчёта нет")
+                ),
+                self.blocks[0].line,
             )
         for index in range(1, len(self.blocks)):
             nxt = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
@@ -91,28 +99,48 @@ class Assembler:
         text = block.text
         if classify_heading(text, block.heading) is not None:
             raise self.error(
-                "В начале документа нет названия муниципального образования: первая непустая "
-                "строка — уже заголовок раздела. Добавьте перед ним название прописными буквами",
+                Message(
+                    gettext_noop(
+                        "В начале документа нет названия муниципального образования: первая непустая "
+                        "строка — уже заголовок раздела. Добавьте перед ним название прописными буквами"
+                    )
+                ),
                 block.line,
             )
         name = text.strip(" .,;:")
         if not _MUNICIPALITY.fullmatch(name) or len(name) > 60 or len(name.split()) > 6 or name.startswith(("-", "–")):
             shown = text if len(text) <= 80 else text[:77] + "…"
             raise self.error(
-                "Первая непустая строка должна содержать название муниципального образования "
-                f"прописными буквами (например, «САЯНОГОРСК»), а в ней: «{shown}»",
+                Message(
+                    gettext_noop(
+                        "Первая непустая строка должна содержать название муниципального образования "
+                        "прописными буквами (например, «САЯНОГОРСК»), а в ней: «%(text)s»"
+                    ),
+                    text=shown,
+                ),
                 block.line,
             )
         if any(c.isalpha() and not c.isupper() for c in name):
             if not name[0].isupper():
                 raise self.error(
-                    "Название муниципального образования в первой строке должно быть написано "
-                    f"прописными буквами, а в ней: «{name}»",
+                    Message(
+                        gettext_noop(
+                            "Название муниципального образования в первой строке должно быть написано "
+                            "прописными буквами, а в ней: «%(name)s»"
+                        ),
+                        name=name,
+                    ),
                     block.line,
                 )
-            self.warnings.append(
-                f"{self.where(block.line)}: название муниципального образования «{name}» "
-                "написано не прописными буквами — проверьте, что это действительно оно"
+            self.warn(
+                block.line,
+                Message(
+                    gettext_noop(
+                        "название муниципального образования «%(name)s» написано не прописными буквами — "
+                        "проверьте, что это действительно оно"
+                    ),
+                    name=name,
+                ),
             )
         return proper_case(name)
 
@@ -129,9 +157,11 @@ class Assembler:
         if kind is None and self.section in ("preamble", "unknown"):
             if self.unknown is not None:
                 self.unknown[2] += 1
-                self.skip(block.line, "абзац нераспознанного раздела не импортирован", block.text)
+                self.skip(
+                    block.line, Message(gettext_noop("абзац нераспознанного раздела не импортирован")), block.text
+                )
             else:
-                self.skip(block.line, "текст до раздела достижений не импортирован", block.text)
+                self.skip(block.line, Message(gettext_noop("текст до раздела достижений не импортирован")), block.text)
             return
         if kind is not None:
             self.close_scope()
@@ -140,7 +170,10 @@ class Assembler:
             if block.text.endswith(":"):
                 self.skip(
                     block.line,
-                    f"вводная строка блока «{KIND_NAMES[kind]}» (её смысл передан видом предложений)",
+                    Message(
+                        gettext_noop("вводная строка блока «%(kind)s» (её смысл передан видом предложений)"),
+                        kind=Message(KIND_NAMES[kind]),
+                    ),
                     block.text,
                 )
             else:
@@ -153,30 +186,39 @@ class Assembler:
         self.close_unknown()
         if heading.section == "achievements":
             if self.achievements_line is not None:
-                self.warnings.append(
-                    f"{self.where(block.line)}: повторный заголовок раздела достижений — "
-                    "его абзацы добавлены к тому же разделу"
+                self.warn(
+                    block.line,
+                    Message(
+                        gettext_noop("повторный заголовок раздела достижений — его абзацы добавлены к тому же разделу")
+                    ),
                 )
             else:
                 if heading.year is None:
                     raise self.error(
-                        "В заголовке раздела достижений не указан год (ожидается «… в 2020 году»)", block.line
+                        Message(
+                            gettext_noop("В заголовке раздела достижений не указан год (ожидается «… в 2020 году»)")
+                        ),
+                        block.line,
                     )
                 if not MIN_YEAR <= heading.year <= MAX_YEAR:
                     raise self.error(
-                        f"Неправдоподобный отчётный год {heading.year} в заголовке раздела достижений", block.line
+                        Message(
+                            gettext_noop("Неправдоподобный отчётный год %(year)s в заголовке раздела достижений"),
+                            year=heading.year,
+                        ),
+                        block.line,
                     )
                 self.year, self.achievements_line = heading.year, block.line
             self.section = "achievements"
         elif heading.section == "tasks":
             if self.section == "tasks":
-                self.skip(block.line, "подзаголовок раздела задач (не пункт)", block.text)
+                self.skip(block.line, Message(gettext_noop("подзаголовок раздела задач (не пункт)")), block.text)
                 self.tasks_year = self.tasks_year or heading.year
                 return
             if self.tasks_line is not None:
-                self.warnings.append(
-                    f"{self.where(block.line)}: повторный заголовок раздела задач — "
-                    "его пункты добавлены к тому же разделу"
+                self.warn(
+                    block.line,
+                    Message(gettext_noop("повторный заголовок раздела задач — его пункты добавлены к тому же разделу")),
                 )
             else:
                 self.tasks_line, self.tasks_year = block.line, heading.year
@@ -188,7 +230,7 @@ class Assembler:
         else:
             self.section = "unknown"
             self.unknown = [block.text, block.line, 0]
-            self.skip(block.line, "заголовок нераспознанного раздела", block.text)
+            self.skip(block.line, Message(gettext_noop("заголовок нераспознанного раздела")), block.text)
 
     # -- items and lead-ins ----------------------------------------------------------
     def listlike(self, block: Block | None) -> bool:
@@ -204,7 +246,7 @@ class Assembler:
             self.close_scope()
             if introduces:
                 if is_label(text):
-                    self.skip(block.line, "подзаголовок (не пункт)", text)
+                    self.skip(block.line, Message(gettext_noop("подзаголовок (не пункт)")), text)
                 else:
                     self.scope = _Scope(text, block.line)
             else:
@@ -232,8 +274,13 @@ class Assembler:
         if scope.count:
             self.skip(
                 scope.line,
-                "вводная фраза не стала отдельным пунктом — она добавлена "
-                f"в начало каждого из следующих за ней пунктов ({scope.count})",
+                Message(
+                    gettext_noop(
+                        "вводная фраза не стала отдельным пунктом — она добавлена "
+                        "в начало каждого из следующих за ней пунктов (%(count)s)"
+                    ),
+                    count=scope.count,
+                ),
                 scope.prefix,
             )
         else:
@@ -242,16 +289,22 @@ class Assembler:
     def close_unknown(self) -> None:
         if self.unknown is not None:
             text, line, count = self.unknown
-            self.warnings.append(
-                f"{self.where(line)}: раздел «{text}» не распознан; его абзацы ({count}) не "
-                "импортированы (см. пропущенное)"
+            self.warn(
+                line,
+                Message(
+                    gettext_noop(
+                        "раздел «%(heading)s» не распознан; его абзацы (%(count)s) не импортированы (см. пропущенное)"
+                    ),
+                    heading=text,
+                    count=count,
+                ),
             )
             self.unknown = None
 
     def emit(self, text: str, line: int) -> None:
         clean = clean_item(text)
         if not any(c.isalnum() for c in clean):
-            self.skip(line, "фрагмент без текста", text)
+            self.skip(line, Message(gettext_noop("фрагмент без текста")), text)
             return
         if self.scope is not None:
             self.scope.count += 1
@@ -270,22 +323,36 @@ class Assembler:
     def finish(self, municipality: str) -> ParsedReport:
         if self.year is None:
             raise self.error(
-                "Не найден заголовок раздела достижений («Что наиболее значительное удалось "
-                "сделать в области взаимодействия с общественностью в ГГГГ году»), поэтому "
-                "отчётный год не определить; он ожидался после названия муниципалитета",
+                Message(
+                    gettext_noop(
+                        "Не найден заголовок раздела достижений («Что наиболее значительное удалось "
+                        "сделать в области взаимодействия с общественностью в ГГГГ году»), поэтому "
+                        "отчётный год не определить; он ожидался после названия муниципалитета"
+                    )
+                ),
                 self.blocks[1].line,
             )
         if not self.items["achievements"] and not self.items["problems"]:
-            self.warnings.append(f"{self.where(self.achievements_line)}: в разделе достижений нет ни одного абзаца")
+            self.warn(self.achievements_line, Message(gettext_noop("в разделе достижений нет ни одного абзаца")))
         target_year = self.tasks_year or self.year + 1
         if self.tasks_line is None:
             self.warnings.append(
-                "Раздел задач на следующий год («Какие задачи стоят в ГГГГ году») не найден — задач в отчёте нет"
+                Message(
+                    gettext_noop(
+                        "Раздел задач на следующий год («Какие задачи стоят в ГГГГ году») не найден — задач в отчёте нет"
+                    )
+                )
             )
         elif not self.items["tasks"]:
-            self.warnings.append(f"{self.where(self.tasks_line)}: в разделе задач нет ни одного пункта")
+            self.warn(self.tasks_line, Message(gettext_noop("в разделе задач нет ни одного пункта")))
         if self.tasks_year is not None and self.tasks_year != self.year + 1:
-            self.warnings.append(f"Год задач ({self.tasks_year}) не следует за отчётным годом ({self.year})")
+            self.warnings.append(
+                Message(
+                    gettext_noop("Год задач (%(tasks_year)s) не следует за отчётным годом (%(year)s)"),
+                    tasks_year=self.tasks_year,
+                    year=self.year,
+                )
+            )
         tasks = [ParsedItem(i.text, i.line, i.kind, target_year) for i in self.items["tasks"]]
         return ParsedReport(
             municipality=municipality,

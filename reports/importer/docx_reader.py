@@ -16,7 +16,7 @@ import io
 import itertools
 
 from .blocks import finish, group_to_blocks
-from .model import UNIT_PARAGRAPH, Block, ParseError
+from .model import UNIT_PARAGRAPH, Block, Message, ParseError, gettext_noop
 from .normalize import normalize_chars
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -105,8 +105,13 @@ def read_docx(data: bytes) -> list[Block]:
         styles = _style_table(document)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors, ValueError…
         raise ParseError(
-            "Файл .docx повреждён или не является документом Word "
-            f"({type(exc).__name__}); пересохраните его в Word или загрузите как .txt",
+            Message(
+                gettext_noop(
+                    "Файл .docx повреждён или не является документом Word (%(error)s); "
+                    "пересохраните его в Word или загрузите как .txt"
+                ),
+                error=type(exc).__name__,
+            ),
             unit=UNIT_PARAGRAPH,
         ) from None
 
@@ -138,7 +143,10 @@ def read_docx(data: bytes) -> list[Block]:
         raise
     except Exception as exc:  # malformed XML structures the walk did not expect
         raise ParseError(
-            f"Не удалось прочитать содержимое .docx ({type(exc).__name__}): файл повреждён",
+            Message(
+                gettext_noop("Не удалось прочитать содержимое .docx (%(error)s): файл повреждён"),
+                error=type(exc).__name__,
+            ),
             next(counter) - 1 or None,
             unit=UNIT_PARAGRAPH,
         ) from None

@@ -4,14 +4,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Location units used in messages: plain text is addressed by line, .docx by paragraph.
-UNIT_LINE = "строка"
-UNIT_PARAGRAPH = "абзац"
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalog (makemessages knows this name) and returns it
+    unchanged: the parser has no Django; whoever shows a message translates it (Message.translate)."""
+    return message
+
+
+class Message(str):
+    """A message for the uploader. As a str it is the Russian text, so logs, the command line and
+    tests read it as before; `translate(gettext)` renders it in the current language from its
+    msgid (`template`, with %(name)s placeholders) and `params`. Values that are Messages
+    themselves (the place, «Строка 5») are translated too."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        self = super().__new__(cls, template % params if params else template)
+        self.template, self.params = template, params
+        return self
+
+    def __reduce__(self):  # pickle (sessions, caches) keeps the translatable form
+        return _message, (self.template, self.params)
+
+    def translate(self, gettext) -> str:
+        params = {k: v.translate(gettext) if isinstance(v, Message) else v for k, v in self.params.items()}
+        text = gettext(self.template)
+        return text % params if params else text
+
+
+def _message(template: str, params: dict) -> Message:
+    return Message(template, **params)
+
+
+# Location units: plain text is addressed by line, .docx by paragraph. The lowercase form ends an
+# error («… (строка 5)»), the capitalised one starts a note («Строка 5: …»).
+UNIT_LINE = "line"
+UNIT_PARAGRAPH = "paragraph"
+_AT = {UNIT_LINE: gettext_noop("строка %(line)s"), UNIT_PARAGRAPH: gettext_noop("абзац %(line)s")}
+_PLACE = {UNIT_LINE: gettext_noop("Строка %(line)s"), UNIT_PARAGRAPH: gettext_noop("Абзац %(line)s")}
+
+
+def place(unit: str, line: int) -> Message:
+    """«Строка 5» / «Абзац 5»: the start of a note about one place in the document."""
+    return Message(_PLACE[unit], line=line)
 
 
 class ParseError(ValueError):
-    """The document cannot be imported; ``str(e)`` is a Russian message for the uploader.
+    """The document cannot be imported; ``str(e)`` is the Russian message for the uploader and
+    ``e.translate(gettext)`` the same in the current language.
 
+    ``message`` is a Message (a plain str is taken as a message without placeholders).
     ``line`` is the 1-based line (text) or paragraph (.docx) the problem refers to, if known.
     ``internal`` is True only when an unexpected bug was caught by the public API's
     safety net (tests assert it never happens).
@@ -26,7 +70,7 @@ class ParseError(ValueError):
         source: str = "",
         internal: bool = False,
     ):
-        self.message = message
+        self.message = message if isinstance(message, Message) else Message(message)
         self.line = line
         self.unit = unit
         self.source = source
@@ -34,10 +78,14 @@ class ParseError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        text = self.message
+        return self.translate(lambda text: text)
+
+    def translate(self, gettext, *, with_source: bool = True) -> str:
+        text = self.message.translate(gettext)
         if self.line is not None:
-            text = f"{text} ({self.unit} {self.line})"
-        if self.source:
+            at = gettext(_AT[self.unit]) % {"line": self.line}
+            text = gettext("%(message)s (%(at)s)") % {"message": text, "at": at}
+        if self.source and with_source:
             text = f"{self.source}: {text}"
         return text
 

@@ -13,7 +13,7 @@ import codecs
 import re
 import unicodedata
 
-from .model import ParseError
+from .model import Message, ParseError, gettext_noop
 
 # Removed outright: soft hyphen, zero-width space/joiners, word joiner, BOM, LRM/RLM.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"), None)
@@ -50,18 +50,24 @@ def decode_bytes(data: bytes) -> str:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ParseError(
-                "Файл помечен как UTF-8, но содержит байты, недопустимые в этой кодировке",
+                Message(gettext_noop("Файл помечен как UTF-8, но содержит байты, недопустимые в этой кодировке")),
                 _line_of(data, exc.start),
             ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ParseError("Файл помечен как UTF-16, но повреждён: его не удалось прочитать") from None
+            raise ParseError(
+                Message(gettext_noop("Файл помечен как UTF-16, но повреждён: его не удалось прочитать"))
+            ) from None
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ParseError(
-            "Файл двоичный (содержит нулевые байты), а не текстовый документ; загрузите отчёт в формате .txt или .docx",
+            Message(
+                gettext_noop(
+                    "Файл двоичный (содержит нулевые байты), а не текстовый документ; загрузите отчёт в формате .txt или .docx"
+                )
+            ),
             _line_of(data, nul),
         )
     try:
@@ -74,8 +80,12 @@ def decode_bytes(data: bytes) -> str:
         text = None
     if text is None or not looks_russian(text):
         raise ParseError(
-            "Не удалось определить кодировку: текст не в UTF-8 (первый недопустимый байт — "
-            "в этой строке), а в Windows-1251 он не похож на русский текст",
+            Message(
+                gettext_noop(
+                    "Не удалось определить кодировку: текст не в UTF-8 (первый недопустимый байт — "
+                    "в этой строке), а в Windows-1251 он не похож на русский текст"
+                )
+            ),
             bad_line,
         )
     return text
@@ -109,7 +119,7 @@ def normalize_chars(text: str) -> str:
     nul = text.find("\x00")
     if nul >= 0:
         raise ParseError(
-            "Текст содержит нулевые символы — похоже, это двоичный файл, а не текстовый отчёт",
+            Message(gettext_noop("Текст содержит нулевые символы — похоже, это двоичный файл, а не текстовый отчёт")),
             text.count("\n", 0, nul) + 1,
         )
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)

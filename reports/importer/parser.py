@@ -25,16 +25,16 @@ from pathlib import Path
 from .assemble import Assembler
 from .blocks import read_text
 from .docx_reader import read_docx
-from .model import UNIT_LINE, UNIT_PARAGRAPH, ParsedItem, ParsedReport, ParseError
+from .model import UNIT_LINE, UNIT_PARAGRAPH, Message, ParsedItem, ParsedReport, ParseError, gettext_noop
 from .normalize import decode_bytes
 
 __all__ = ["ParseError", "ParsedItem", "ParsedReport", "parse_bytes", "parse_file", "parse_text"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _UNSUPPORTED = (
-    (b"\xd0\xcf\x11\xe0", "Формат .doc (Word 97–2003) не поддерживается: сохраните документ как .docx"),
-    (b"%PDF", "Формат PDF не поддерживается: загрузите отчёт в формате .docx или .txt"),
-    (b"{\\rtf", "Формат RTF не поддерживается: сохраните документ как .docx или .txt"),
+    (b"\xd0\xcf\x11\xe0", gettext_noop("Формат .doc (Word 97–2003) не поддерживается: сохраните документ как .docx")),
+    (b"%PDF", gettext_noop("Формат PDF не поддерживается: загрузите отчёт в формате .docx или .txt")),
+    (b"{\\rtf", gettext_noop("Формат RTF не поддерживается: сохраните документ как .docx или .txt")),
 )
 
 
@@ -48,7 +48,10 @@ def _guarded(run: Callable[[], ParsedReport], source: str) -> ParsedReport:
         raise
     except Exception as exc:  # safety net: an upload must never crash the caller
         raise ParseError(
-            f"Внутренняя ошибка при разборе документа ({type(exc).__name__}); сообщите администратору портала",
+            Message(
+                gettext_noop("Внутренняя ошибка при разборе документа (%(error)s); сообщите администратору портала"),
+                error=type(exc).__name__,
+            ),
             source=source,
             internal=True,
         ) from exc
@@ -59,7 +62,9 @@ def parse_text(text: str, *, source: str = "") -> ParsedReport:
 
     def run() -> ParsedReport:
         if not isinstance(text, str):
-            raise ParseError("Ожидался текст отчёта (строка), получено: " + type(text).__name__)
+            raise ParseError(
+                Message(gettext_noop("Ожидался текст отчёта (строка), получено: %(type)s"), type=type(text).__name__)
+            )
         return Assembler(read_text(text), UNIT_LINE).run()
 
     return _guarded(run, source)
@@ -74,19 +79,24 @@ def parse_bytes(data: bytes, *, filename: str = "") -> ParsedReport:
 
     def run() -> ParsedReport:
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ParseError("Ожидалось содержимое файла (байты), получено: " + type(data).__name__)
+            raise ParseError(
+                Message(
+                    gettext_noop("Ожидалось содержимое файла (байты), получено: %(type)s"), type=type(data).__name__
+                )
+            )
         raw = bytes(data)
         if not raw.strip():
-            raise ParseError("Файл пуст: в нём нет ни одной непустой строки")
+            raise ParseError(Message(gettext_noop("Файл пуст: в нём нет ни одной непустой строки")))
         if _is_docx(raw, filename or ""):
             if not raw.startswith(_ZIP_MAGIC):
                 raise ParseError(
-                    "Файл .docx повреждён: это не zip-архив, каким должен быть документ Word", unit=UNIT_PARAGRAPH
+                    Message(gettext_noop("Файл .docx повреждён: это не zip-архив, каким должен быть документ Word")),
+                    unit=UNIT_PARAGRAPH,
                 )
             return Assembler(read_docx(raw), UNIT_PARAGRAPH).run()
         for magic, message in _UNSUPPORTED:
             if raw.startswith(magic):
-                raise ParseError(message)
+                raise ParseError(Message(message))
         return Assembler(read_text(decode_bytes(raw)), UNIT_LINE).run()
 
     return _guarded(run, filename or "")
@@ -98,12 +108,14 @@ def parse_file(path: str | os.PathLike) -> ParsedReport:
         name = Path(path).name
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ParseError(f"Файл «{path}» не найден") from None
+        raise ParseError(Message(gettext_noop("Файл «%(path)s» не найден"), path=str(path))) from None
     except IsADirectoryError:
-        raise ParseError(f"«{path}» — это папка, а не файл") from None
+        raise ParseError(Message(gettext_noop("«%(path)s» — это папка, а не файл"), path=str(path))) from None
     except PermissionError:
-        raise ParseError(f"Нет прав на чтение файла «{path}»") from None
+        raise ParseError(Message(gettext_noop("Нет прав на чтение файла «%(path)s»"), path=str(path))) from None
     except (OSError, TypeError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise ParseError(f"Не удалось прочитать файл «{path}»: {reason}") from None
+        reason = str(getattr(exc, "strerror", None) or exc)
+        raise ParseError(
+            Message(gettext_noop("Не удалось прочитать файл «%(path)s»: %(reason)s"), path=str(path), reason=reason)
+        ) from None
     return parse_bytes(data, filename=name)

@@ -108,9 +108,7 @@ DEVTOOLS_PROBE = (
 
 
 def test_production_settings_do_not_install_the_developer_tooling():
-    result = run(
-        {"DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "reports.example.org"}, "-c", DEVTOOLS_PROBE
-    )
+    result = run({"DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "reports.example.org"}, "-c", DEVTOOLS_PROBE)
     assert result.returncode == 0, result.stderr
     assert "devtools False False" in result.stdout
 

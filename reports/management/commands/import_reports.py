@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from reports.importer.loader import CREATED, REPLACED, ImportRefused, store_report
 from reports.importer.parser import ParseError, parse_file
@@ -58,9 +59,7 @@ class Command(BaseCommand):
                 parsed = parse_file(path)
             except ParseError as error:
                 failed += 1
-                self.stderr.write(
-                    f"ОШИБКА {path}: {error.message}" + (f" ({error.unit} {error.line})" if error.line else "")
-                )
+                self.stderr.write(f"ОШИБКА {path}: {error.translate(gettext, with_source=False)}")
                 continue
             except OSError as error:
                 failed += 1
@@ -110,6 +109,6 @@ class Command(BaseCommand):
                 extra = f"[{item.year}] " if item.year else (f"[{item.kind}] " if item.kind else "")
                 self.stdout.write(f"    стр. {item.line}: {extra}{item.text}")
         for note in parsed.skipped:
-            self.stdout.write(f"  пропущено: {note}")
+            self.stdout.write(f"  пропущено: {note.translate(gettext)}")
         for warning in parsed.warnings:
-            self.stdout.write(f"  внимание: {warning}")
+            self.stdout.write(f"  внимание: {warning.translate(gettext)}")

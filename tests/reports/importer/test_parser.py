@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reports.importer.model import UNIT_PARAGRAPH
 from reports.importer.normalize import normalize_quotes, proper_case
 from reports.importer.parser import ParsedItem, ParseError, parse_bytes, parse_file, parse_text
 
@@ -404,4 +405,4 @@ def test_parse_error_str_and_attributes():
     err = ParseError("Что-то не так", 7)
     assert str(err) == "Что-то не так (строка 7)" and err.line == 7 and isinstance(err, ValueError)
     assert str(ParseError("Плохо")) == "Плохо"
-    assert str(ParseError("Плохо", 3, unit="абзац", source="a.docx")) == "a.docx: Плохо (абзац 3)"
+    assert str(ParseError("Плохо", 3, unit=UNIT_PARAGRAPH, source="a.docx")) == "a.docx: Плохо (абзац 3)"
