@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
-from portal.text import fold
+from portal.text import fold, slugify_ru
 from reports.models import MAX_YEAR, MIN_YEAR, ProposalKind
 from reports.status import Status
-from reports.text import slugify_ru
 
 from . import vocabulary as V
 

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from portal.text import fold
+from portal.text import fold, slugify_ru
 
 from .. import workflow
 from ..concurrency import claim_version
 from ..models import ITEM_MODELS, SECTIONS, Municipality, ProposalKind, Report
 from ..status import Status
-from ..text import slugify_ru
 from .parser import ParsedReport
 
 CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"

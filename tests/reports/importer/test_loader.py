@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from portal.text import slugify_ru
 from reports import workflow
 from reports.importer.loader import (
     CREATED,
@@ -20,7 +21,6 @@ from reports.importer.model import ParsedItem
 from reports.importer.parser import parse_file
 from reports.models import ITEM_MODELS, Achievement, Municipality, Report, ReportEvent, Task
 from reports.status import Status
-from reports.text import slugify_ru
 
 from .helpers import SEED_NAMES, seed_path
 
