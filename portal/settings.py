@@ -296,8 +296,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute address of the portal, used in e-mails ("open the report: …").
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Revert is done by our own admin code (object-scoped, workflow-safe); see reports/admin.
-SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# simple-history's revert is scoped by the portal's own admin (reports/admin/history.py:
+# who may revert what, and the same version check as a save); its settings stay at their defaults.
 
 # Back-office sessions end after a working day of inactivity.
 SESSION_COOKIE_AGE = int(env_str("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
