@@ -9,7 +9,9 @@ lockout (django-axes) on that account: proving access to the mailbox is enough.
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -59,3 +61,16 @@ def lockout_response(request, original_response=None, credentials=None):
         }
     )
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def throttled_username(request, credentials=None):
+    """The user name django-axes counts failures under (AXES_USERNAME_CALLABLE): the one typed,
+    cut to the longest a user name can be. Its store holds 255 characters, and a longer name
+    typed at the login form must be a failed login, not a database error; no account has a
+    longer name, so no two real accounts share a count."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(field) if source else None
+    if not isinstance(username, str):
+        return username
+    return username[: get_user_model()._meta.get_field("username").max_length]

@@ -1,7 +1,12 @@
 """The back office: Django's admin, with a start page that shows people their work."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.db.models import Count
+from django.http import Http404
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +28,29 @@ class PortalAdminSite(admin.AdminSite):
         for app in apps:
             app["models"].sort(key=lambda m: rank.get(m["object_name"], len(rank)))
         return apps
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site")
+            if getattr(url, "name", None) == "view_on_site"
+            else url
+            for url in urls
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Django's «view on site» redirect, only for an object this person may see in the back
+        office (its ModelAdmin's get_queryset() and has_view_permission()): the redirect itself
+        names the city and year, so another city's draft is a 404 like its change page."""
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        obj = model_admin.get_object(request, unquote(object_id)) if model_admin is not None else None
+        if obj is None or not model_admin.has_view_permission(request, obj):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
     def index(self, request, extra_context=None):
         from reports.permissions import visible_municipalities, visible_reports

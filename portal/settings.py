@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the query: a NUL in it is a 400, TRACE a 405 (portal/request_guard.py).
+    "portal.request_guard.RequestGuardMiddleware",
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -241,6 +243,7 @@ AXES_RESET_ON_SUCCESS = True
 # Hammering a locked account does not extend its lock: the owner gets back in on time.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.auth_views.lockout_response"
+AXES_USERNAME_CALLABLE = "accounts.auth_views.throttled_username"  # at most 150 characters
 AXES_VERBOSE = False
 # Behind nginx or a load balancer the client address is in X-Forwarded-For; trust it only
 # when told how many proxies stand in front (otherwise anyone could forge the header).

@@ -7,6 +7,14 @@ from ..permissions import visible_municipalities, visible_reports
 from ..status import Status
 
 
+def _number(value):
+    """The filter value as an int, or None: «²» passes str.isdigit() but not int()."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 def scoped_filters(prefix: str = ""):
     """Status / year / municipality / region filters for a model reached through `prefix`."""
 
@@ -31,8 +39,8 @@ def scoped_filters(prefix: str = ""):
             return [(str(y), str(y)) for y in years]
 
         def queryset(self, request, queryset):
-            if self.value() and self.value().isdigit():
-                return queryset.filter(**{f"{prefix}year": int(self.value())})
+            if (year := _number(self.value())) is not None:
+                return queryset.filter(**{f"{prefix}year": year})
             return queryset
 
     class MunicipalityFilter(admin.SimpleListFilter):
@@ -43,8 +51,8 @@ def scoped_filters(prefix: str = ""):
             return [(str(m.pk), m.name) for m in visible_municipalities(request.user)]
 
         def queryset(self, request, queryset):
-            if self.value() and self.value().isdigit():
-                return queryset.filter(**{f"{prefix}municipality_id": int(self.value())})
+            if (pk := _number(self.value())) is not None:
+                return queryset.filter(**{f"{prefix}municipality_id": pk})
             return queryset
 
     class RegionFilter(admin.SimpleListFilter):
