@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import IntegrityError
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import format_lazy
@@ -143,6 +144,13 @@ class ReportAdmin(views.ReportPages, UploadPages, ScopedHistoryAdmin):
             # Lost the race between the form check and the UPDATE; the transaction was rolled
             # back. Render again: the form check now sees the new version and says so, and
             # the user's input is shown back to them.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if object_id is not None:
+                raise
+            # A double-clicked "Save" on a new report: the other click created the same city and
+            # year after this one's form check. Render again: the check now names the clash, and
+            # everything typed (sections included) is shown back.
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -151,6 +151,49 @@ def test_adding_a_second_report_for_the_same_year_is_a_form_error(login, make_re
     assert Report.objects.filter(municipality=sayan, year=2024).count() == 1
 
 
+def test_a_double_clicked_save_on_a_new_report_is_a_form_error_that_keeps_the_text(
+    login, sayan, city_editor, monkeypatch
+):
+    """The other click's INSERT lands between this one's form check and its own INSERT (simulated:
+    the report exists, and the first form check does not see it). That was a 500 that lost the text."""
+    from reports.admin.forms import ReportForm
+
+    other_click = Report.objects.create(municipality=sayan, year=2030, created_by=city_editor)
+    checks = []
+    clean, validate_unique = ReportForm.clean, ReportForm.validate_unique
+
+    def clean_before_the_other_click(self):
+        checks.append(self)
+        if len(checks) == 1:
+            return super(ReportForm, self).clean()  # the clash check of ReportForm.clean missed it
+        return clean(self)
+
+    def validate_unique_before_the_other_click(self):
+        if self is not checks[0]:
+            validate_unique(self)
+
+    validate_constraints = Report.validate_constraints
+
+    def constraints_before_the_other_click(self, *args, **kwargs):
+        if checks and self is checks[0].instance and len(checks) == 1:
+            return None
+        return validate_constraints(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportForm, "clean", clean_before_the_other_click)
+    monkeypatch.setattr(ReportForm, "validate_unique", validate_unique_before_the_other_click)
+    monkeypatch.setattr(Report, "validate_constraints", constraints_before_the_other_click)
+    client = login("city")
+    client.raise_request_exception = False
+    response = client.post(reverse("admin:reports_report_add"), new_report_data(sayan, 2030))
+
+    assert len(checks) == 2  # saved, refused by the database, checked again
+    assert response.status_code == 200
+    assert "У этого муниципалитета уже есть отчёт за 2030 год." in text_of(response)
+    assert "Второе по счёту" in response.content.decode()  # what was typed is shown back
+    assert list(Report.objects.filter(municipality=sayan, year=2030)) == [other_click]
+    assert other_click.achievements.count() == 0  # nothing of this click was stored
+
+
 def test_same_year_for_another_municipality_is_fine(login, make_report, kogalym, other_editor):
     make_report(Status.DRAFT, year=2024)
 
