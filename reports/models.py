@@ -4,12 +4,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .importer.limits import ITEM_MAX_LENGTH
 from .status import Status
 
 MIN_YEAR = 1990
@@ -251,7 +254,7 @@ class ReportItem(models.Model):
 
     # "achievements", "problems", …: the section's key (ReportSection.key).
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("отчёт"))
-    text = models.TextField(_("текст"))
+    text = models.TextField(_("текст"), max_length=ITEM_MAX_LENGTH)
     position = models.PositiveIntegerField(
         _("№"), default=0, help_text=_("Порядок в разделе; можно перетащить номером.")
     )
@@ -264,6 +267,12 @@ class ReportItem(models.Model):
         # the related model's own ordering, which joins the report and its municipality into
         # every item query.
         ordering = ["position", "id"]
+        # The form says so too (max_length); this holds for every other way in.
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), ITEM_MAX_LENGTH), name="%(app_label)s_%(class)s_text_length"
+            )
+        ]
 
     def __str__(self):
         text = " ".join(self.text.split())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .blocks import starts_lower
 from .classify import Heading, classify_heading, is_label, is_problem, request_kind, topic_of
+from .limits import ITEM_MAX_LENGTH, MAX_BLOCKS, MAX_ITEMS
 from .model import Block, Message, ParsedItem, ParsedReport, ParseError, gettext_noop, place
 from .normalize import proper_case
 
@@ -80,6 +81,17 @@ class Assembler:
     def run(self) -> ParsedReport:
         if not self.blocks:
             raise self.error(Message(gettext_noop("Документ пуст: в нём нет ни одной непустой строки")), None)
+        if len(self.blocks) > MAX_BLOCKS:
+            raise self.error(
+                Message(
+                    gettext_noop(
+                        "В документе больше %(limit)s абзацев — это не похоже на отчёт города; "
+                        "проверьте, что загружаете нужный файл"
+                    ),
+                    limit=MAX_BLOCKS,
+                ),
+                self.blocks[MAX_BLOCKS].line,
+            )
         municipality = self.municipality(self.blocks[0])
         if len(self.blocks) == 1:
             raise self.error(
@@ -306,6 +318,25 @@ class Assembler:
         if not any(c.isalnum() for c in clean):
             self.skip(line, Message(gettext_noop("фрагмент без текста")), text)
             return
+        if len(clean) > ITEM_MAX_LENGTH:
+            raise self.error(
+                Message(
+                    gettext_noop(
+                        "Пункт длиннее %(limit)s знаков (в нём %(length)s): разделите его на несколько "
+                        "абзацев или сократите"
+                    ),
+                    limit=ITEM_MAX_LENGTH,
+                    length=len(clean),
+                ),
+                line,
+            )
+        if sum(len(items) for items in self.items.values()) >= MAX_ITEMS:
+            raise self.error(
+                Message(
+                    gettext_noop("В отчёте больше %(limit)s пунктов — это не похоже на отчёт города"), limit=MAX_ITEMS
+                ),
+                line,
+            )
         if self.scope is not None:
             self.scope.count += 1
         if self.section == "achievements":

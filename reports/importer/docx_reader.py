@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import zipfile
 
 from .blocks import finish, group_to_blocks
+from .limits import MAX_DOCX_MEMBERS, MAX_DOCX_PARAGRAPHS, MAX_DOCX_RATIO, MAX_DOCX_UNPACKED
 from .model import UNIT_PARAGRAPH, Block, Message, ParseError, gettext_noop
 from .normalize import normalize_chars
 
@@ -96,7 +98,39 @@ def _paragraph_props(p, styles) -> tuple[bool, bool]:
     return listed and not heading, heading
 
 
+def check_archive(data: bytes) -> None:
+    """Refuse a .docx whose archive would unpack to too much, from its table of contents alone."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a readable archive: python-docx says so below, with its own message
+    too_big = Message(
+        gettext_noop(
+            "Файл .docx распаковывается в слишком большой объём (%(size)s МБ) — это не похоже на отчёт; "
+            "пересохраните документ в Word или загрузите текст как .txt"
+        ),
+        size=sum(m.file_size for m in members) // (1024 * 1024),
+    )
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise ParseError(
+            Message(
+                gettext_noop(
+                    "Файл .docx состоит из %(count)s частей (допускается до %(limit)s) — это не похоже на отчёт"
+                ),
+                count=len(members),
+                limit=MAX_DOCX_MEMBERS,
+            ),
+            unit=UNIT_PARAGRAPH,
+        )
+    if sum(m.file_size for m in members) > MAX_DOCX_UNPACKED:
+        raise ParseError(too_big, unit=UNIT_PARAGRAPH)
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_DOCX_RATIO * max(member.compress_size, 1):
+            raise ParseError(too_big, unit=UNIT_PARAGRAPH)
+
+
 def read_docx(data: bytes) -> list[Block]:
+    check_archive(data)
     try:
         import docx  # python-docx; imported lazily so that plain text needs only stdlib
 
@@ -120,6 +154,15 @@ def read_docx(data: bytes) -> list[Block]:
 
     def paragraph(p, container) -> None:
         number = next(counter)
+        if number > MAX_DOCX_PARAGRAPHS:
+            raise ParseError(
+                Message(
+                    gettext_noop("В документе больше %(limit)s абзацев — это не похоже на отчёт города"),
+                    limit=MAX_DOCX_PARAGRAPHS,
+                ),
+                number,
+                unit=UNIT_PARAGRAPH,
+            )
         listed, heading = _paragraph_props(p, styles)
         lines = normalize_chars(_paragraph_text(p)).split("\n")
         group = [(number, " ".join(line.split())) for line in lines]
