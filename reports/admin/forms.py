@@ -1,10 +1,29 @@
-"""Forms of the back office: the optimistic-lock field shared by report and item forms."""
+"""Forms of the back office: plain text on the way in, and the optimistic-lock field shared by
+report and item forms."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import plain_text
+
 from ..concurrency import StaleReportError
 from ..models import Report
+
+
+class PlainTextMixin:
+    """Every text field is stored as portal.text.plain_text() makes it — as the importer does —
+    so a vertical tab or a zero-width space pasted from Word never reaches the database."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str) and isinstance(self.fields.get(name), forms.CharField):
+                data[name] = plain_text(value).strip()
+        return data
+
+
+class PlainTextForm(PlainTextMixin, forms.ModelForm):
+    """The back office's default model form (inline item rows, municipalities)."""
 
 
 class ReportVersionFormMixin:
@@ -34,7 +53,7 @@ class ReportVersionFormMixin:
         return data
 
 
-class ReportForm(ReportVersionFormMixin, forms.ModelForm):
+class ReportForm(ReportVersionFormMixin, PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["municipality", "year"]
@@ -55,12 +74,12 @@ class ReportForm(ReportVersionFormMixin, forms.ModelForm):
         return data
 
 
-class ItemForm(ReportVersionFormMixin, forms.ModelForm):
+class ItemForm(ReportVersionFormMixin, PlainTextMixin, forms.ModelForm):
     def version_report_id(self):
         return self.instance.report_id
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PlainTextMixin, forms.Form):
     comment = forms.CharField(
         label=_("Комментарий"),
         required=False,

@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, publication
 from ..models import Municipality
+from .forms import PlainTextForm
 from .history import ScopedHistoryAdmin
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(ScopedHistoryAdmin):
+    form = PlainTextForm
     list_display = ("name", "region", "website", "report_count")
     list_filter = ("region",)
     search_fields = ("name", "region")

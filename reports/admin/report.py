@@ -11,7 +11,7 @@ from ..concurrency import StaleReportError, claim_version
 from ..models import SECTIONS, Report, Task
 from . import views
 from .filters import scoped_filters
-from .forms import ReportForm
+from .forms import PlainTextForm, ReportForm
 from .history import ScopedHistoryAdmin
 from .upload import UploadPages
 
@@ -24,6 +24,7 @@ def status_badge(status: str, label) -> str:
 
 
 class ItemInline(admin.TabularInline):
+    form = PlainTextForm
     extra = 0
     fields = ("position", "text")
     classes = ("report-section",)

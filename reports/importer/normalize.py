@@ -13,23 +13,9 @@ import codecs
 import re
 import unicodedata
 
-from .model import Message, ParseError, gettext_noop
+from portal.text import plain_text
 
-# Removed outright: soft hyphen, zero-width space/joiners, word joiner, BOM, LRM/RLM.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"), None)
-# Every kind of horizontal space (and tabs, form feeds…) becomes a plain space.
-_SPACES = (
-    "\t\x0b\x0c\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-    "\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_CHAR_MAP = {
-    **_INVISIBLE,
-    **{ord(c): " " for c in _SPACES},
-    ord("\u2010"): "-",  # hyphen
-    ord("\u2011"): "-",  # non-breaking hyphen
-    ord("\u2012"): "–",  # figure dash
-    ord("\u2015"): "—",  # horizontal bar
-}
+from .model import Message, ParseError, gettext_noop
 
 _SPACED_DASH = re.compile(r"(?<=\S) +[-–—]+ +(?=\S)")
 _MULTISPACE = re.compile(r" {2,}")
@@ -122,8 +108,7 @@ def normalize_chars(text: str) -> str:
             Message(gettext_noop("Текст содержит нулевые символы — похоже, это двоичный файл, а не текстовый отчёт")),
             text.count("\n", 0, nul) + 1,
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHAR_MAP)
-    return "".join(" " if c != "\n" and unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
+    return plain_text(text)
 
 
 def normalize_fragment(text: str) -> str:

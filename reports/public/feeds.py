@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import plain_text
+
 from ..models import Report
 
 
@@ -17,12 +19,14 @@ class LatestReportsFeed(Feed):
     def items(self):
         return Report.objects.for_public_list().order_by("-published_at", "-id")[:30]
 
+    # Rows stored before the forms cleaned what was typed may hold control characters, which XML
+    # cannot carry: the feed writes their plain text.
     def item_title(self, item):
-        return str(item)
+        return plain_text(str(item))
 
     def item_description(self, item):
         return _("%(region)s. Достижений: %(a)s, проблем: %(p)s, задач: %(t)s, запросов к Ассоциации: %(r)s.") % {
-            "region": item.municipality.region or item.municipality.name,
+            "region": plain_text(item.municipality.region or item.municipality.name),
             "a": item.achievement_count,
             "p": item.problem_count,
             "t": item.task_count,

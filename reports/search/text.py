@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 import snowballstemmer
 
-from portal.text import fold
+from portal.text import INVISIBLE, fold
 
 # A word of the original text: a letter or digit, then letters/digits with any combining
 # marks (stress accents, a decomposed «й») and invisible characters (soft hyphen, zero-width
@@ -36,7 +36,7 @@ _IN_WORD = (
 )
 _WORD_RE = re.compile(rf"[^\W_](?:[^\W_]|[{_IN_WORD}])*")
 _TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 
 # Longer "words" are not words (base64, hashes); PostgreSQL would refuse them anyway.
 MAX_TOKEN_LENGTH = 100
