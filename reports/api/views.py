@@ -33,6 +33,9 @@ from .serializers import ReportDetailSerializer, ReportListSerializer
 
 ORDERING = ("-year", "municipality__name", "pk")
 REPORT_NOT_FOUND = "Опубликованного отчёта с таким номером нет."
+# The answer to ?year=abc of a client that asks for no language (LANGUAGE_CODE): the schema's
+# example and the documentation page's, in both of its languages.
+BAD_YEAR = {"year": ["Введите целое число."]}
 
 
 class ReportPagination(PageNumberPagination):
@@ -89,7 +92,7 @@ NOT_FOUND = OpenApiResponse(
 BAD_FILTER = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
     description="Неверное значение фильтра: по каждому такому параметру — список сообщений об ошибке.",
-    examples=[OpenApiExample("Год — не число", value={"year": ["Введите целое число."]})],
+    examples=[OpenApiExample("Год — не число", value=BAD_YEAR)],
 )
 
 
@@ -192,6 +195,12 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _lower_first(text) -> str:
+    """A section's title in the middle of a sentence: «Предложения Ассоциации» → «предложения Ассоциации»."""
+    text = str(text)  # in the request's language
+    return text[:1].lower() + text[1:]
+
+
 @require_safe
 def docs(request):
     """/api/: what the data is, the endpoints with their parameters and examples. No JavaScript."""
@@ -232,6 +241,8 @@ def docs(request):
         "example_year": years[0] if years else STATIC_EXAMPLE["year"],
         "example_region": regions[0] if regions else STATIC_EXAMPLE["municipality"]["region"],
         "proposal_kinds": ProposalKind.choices,
+        "sections": [(section.key, _lower_first(section.title)) for section in SECTIONS],
+        "bad_filter_example": json.dumps(BAD_YEAR, ensure_ascii=False),
         "municipalities": list(municipalities),
         "min_year": MIN_YEAR,
         "max_year": MAX_YEAR,

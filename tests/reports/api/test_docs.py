@@ -1,15 +1,20 @@
-"""/api/: the human documentation page — Russian, server-rendered, no JavaScript."""
+"""/api/: the human documentation page — Russian (English on request), server-rendered, no JavaScript."""
 
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
 
 def page(client):
-    response = client.get(reverse("api:docs"))
+    return page_html(client.get(reverse("api:docs")))
+
+
+def page_html(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     return response.content.decode("utf-8")
@@ -94,3 +99,103 @@ def test_every_link_of_the_documentation_works(client, corpus):
     for href in local:
         response = client.get(href.replace("&amp;", "&"))
         assert response.status_code == 200, href
+
+
+# --- English -------------------------------------------------------------------------------------
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """LocaleMiddleware leaves the request's language active in this thread: put Russian back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(params=["accept-language", "cookie"])
+def english(request, client):
+    """A client that asks for English: by its browser's Accept-Language, or by the site's switch (cookie)."""
+    if request.param == "cookie":
+        assert client.get("/language/", {"language": "en", "next": "/api/"}).status_code == 302
+        return {}
+    return {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def elements(html, *tags):
+    """The inner HTML of every <tag …>…</tag> of these tags."""
+    return [m.group(2) for m in re.finditer(r"<(%s)\b[^>]*>(.*?)</\1>" % "|".join(tags), html, re.S)]
+
+
+def test_english_page(client, corpus, english):
+    response = client.get(reverse("api:docs"), **english)
+    html = page_html(response)
+    assert '<html lang="en">' in html
+    assert "<title>Open data and API — ASDG reports portal</title>" in html
+    assert re.search(r'<meta name="description" content="Open data of the ASDG reports portal: [^"]*">', html)
+    assert '<nav class="toc" aria-label="Contents">' in html
+    for text in (
+        "<h1>Open data: ASDG city reports</h1>",
+        '<p class="lead">All reports on public engagement by the cities of the Association of Siberian',
+        "<h2>What data is available</h2>",
+        "<h2>List of reports: <code>GET /api/reports/</code></h2>",
+        "<h2>A full report: <code>GET /api/reports/{id}/</code></h2>",
+        "<h3>Example response (abridged)</h3>",
+        "<h3>Example response (abridged: at most two items per section)</h3>",
+        "Only <strong>published</strong> reports (currently 4)",
+        # The sections, from reports.models.SECTIONS, in the reader's language.
+        "<li><code>achievements</code> — achievements;</li>",
+        "<li><code>tasks</code> — tasks for next year (each with the <code>year</code> it is set for);</li>",
+        "<li><code>proposals</code> — proposals to the Association (each with a <code>kind</code>, see below).</li>",
+        "Reporting year, a whole number from 1990 to 2100.",
+        "Reports per page: 50 by default, at most 200.",
+        "<td>Guidance materials, experience of other cities</td>",  # ProposalKind's label
+    ):
+        assert text in html, text
+    # No Russian in the page's title, description, headings and table headers: they are all UI.
+    for tag in ("title", "h1", "h2", "h3", "th"):
+        for inner in elements(html, tag):
+            assert not CYRILLIC.search(inner), (tag, inner)
+    # In the article, Russian may remain only in data: code and examples, municipality names and
+    # the Russian search words the search help is about.
+    article = html[html.index('<article class="api-docs">') : html.index("</article>")]
+    for data in (r"<pre>.*?</pre>", r"<code>.*?</code>", r"“[а-яё]+”|“ТОС”"):
+        article = re.sub(data, "", article, flags=re.S)
+    names = {report.municipality.name for report in corpus.values()}
+    for name in names:
+        article = article.replace(f"<td>{name}</td>", "")
+    leftovers = sorted({line.strip() for line in article.splitlines() if CYRILLIC.search(line)})
+    assert not leftovers, "untranslated:\n" + "\n".join(leftovers)
+    # The data itself is not translated.
+    assert all(f"<td>{name}</td>" in html for name in names)
+    assert "<code>Республика Хакасия</code>" in html
+
+
+def test_english_page_without_data(client, db):
+    html = page_html(client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "<h3>Example response (illustrative data)</h3>" in html
+    assert "<p>No reports have been published yet.</p>" in html
+    for tag in ("title", "h1", "h2", "h3", "th"):
+        for inner in elements(html, tag):
+            assert not CYRILLIC.search(inner), (tag, inner)
+
+
+def test_russian_by_default(client, corpus):
+    html = page(client)
+    assert '<html lang="ru">' in html
+    assert "<title>Открытые данные и API — Портал отчётов АСДГ</title>" in html
+    for text in (
+        '<nav class="toc" aria-label="Содержание">',
+        "<h1>Открытые данные: отчёты городов АСДГ</h1>",
+        "<h2>Какие данные доступны</h2>",
+        "<h2>Список отчётов: <code>GET /api/reports/</code></h2>",
+        "<h3>Пример ответа (сокращён)</h3>",
+        "<li><code>achievements</code> — достижения;</li>",
+        "<li><code>tasks</code> — задачи на следующий год (у каждой — год <code>year</code>, на который она поставлена);</li>",
+        "<li><code>proposals</code> — предложения Ассоциации (у каждого — вид <code>kind</code>, см. ниже).</li>",
+        "Отчётный год, целое число от 1990 до 2100.",
+        "<code>{&quot;year&quot;: [&quot;Введите целое число.&quot;]}</code>",
+    ):
+        assert text in html, text
+    for english_text in ("Open data", "What data is available", "Example response", "Parameters"):
+        assert english_text not in html, english_text
