@@ -3,7 +3,7 @@
 The source strings (msgids) are Russian; locale/en/LC_MESSAGES/django.po is the English UI.
 After changing any translatable string:
 
-    DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l en --ignore=.venv \
+    DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l en -l ru --ignore=.venv --ignore=devtools \
         --ignore=staticfiles --ignore=artifacts --ignore=tests --ignore=locale_thirdparty --no-obsolete
     # translate the new entries, drop their "#, fuzzy" flags, then:
     msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
@@ -341,6 +341,14 @@ def test_every_entry_is_translated_and_checked(catalog):
         "Ищутся все формы слова («пандемия» найдёт «пандемии»), регистр и «ё» не важны.",
         "Слова для поиска по тексту отчётов — тот же поиск, что на сайте: без учёта регистра и окончаний "
         "(«пандемия» находит «пандемии», «тос» — «ТОС»).",
+        # The importer quotes the Russian headings and name it looks for in the document itself.
+        "В заголовке раздела достижений не указан год (ожидается «… в 2020 году»)",
+        "Первая непустая строка должна содержать название муниципального образования прописными буквами "
+        "(например, «САЯНОГОРСК»), а в ней: «%(text)s»",
+        "Не найден заголовок раздела достижений («Что наиболее значительное удалось сделать в области "
+        "взаимодействия с общественностью в ГГГГ году»), поэтому отчётный год не определить; он ожидался "
+        "после названия муниципалитета",
+        "Раздел задач на следующий год («Какие задачи стоят в ГГГГ году») не найден — задач в отчёте нет",
     }
     assert set(still_russian) <= allowed, set(still_russian) - allowed
 
