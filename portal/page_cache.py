@@ -23,8 +23,11 @@ start-up and says so in the log: every process would render and keep its own cop
 page. Facts that many pages show and that change only with the lists (the years and regions
 of the filter form) are computed once per generation per process (`per_generation`).
 
-Only anonymous GET/HEAD requests of views marked with `public_page` are served (no session
-cookie: the public pages show nothing personal; the back office is never cached). Responses
+Only anonymous GET/HEAD requests of views marked with `public_page` are served (no signed-in
+session: the public pages show nothing personal; the back office is never cached). Such a page
+declares the query parameters it reads; any other parameter is dropped before the view and the
+rest put in one order, so `?utm_source=…` or junk neither makes a new cached copy nor shows up
+in the page's links. Responses
 carry an ETag and Last-Modified and are revalidated on every visit, so a browser or proxy
 gets a cheap 304 (by the ETag) and never keeps a page past a change.
 """
@@ -35,11 +38,13 @@ import threading
 from collections import OrderedDict
 from contextvars import ContextVar
 from functools import lru_cache
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import caches
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -58,8 +63,9 @@ _NOT_STORED = {"set-cookie", "date", "content-security-policy"}
 _request_generations: ContextVar[dict | None] = ContextVar("public_generations", default=None)
 
 
-def public_page(view, scopes=None, shared=True):
-    """Mark a view whose anonymous GET responses may be cached. `scopes(**url_kwargs)` names the
+def public_page(view, scopes=None, shared=True, params=()):
+    """Mark a view whose anonymous GET responses may be cached. `params`: the query parameters
+    its pages read (the others are dropped before it runs). `scopes(**url_kwargs)` names the
     scopes of published content its pages show, besides "all"; by default the lists. `shared`:
     kept in the shared cache as well as in each process's memory. Pages with one address per
     report or city (hundreds of thousands, each cheap to make from its stored rendering) are not:
@@ -67,6 +73,7 @@ def public_page(view, scopes=None, shared=True):
     back costs as much as making it again."""
     view.public_page_scopes = scopes or (lambda **kwargs: (LISTS,))
     view.public_page_shared = shared
+    view.public_page_params = frozenset(params)
     return view
 
 
@@ -178,10 +185,11 @@ def _variant(request) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _page_scopes(path: str, urlconf) -> tuple[tuple[str, ...], bool] | None:
-    """(The scopes of the page at `path`, "all" first; whether it goes to the shared cache), or
-    None if it is not a cacheable page. Resolving costs as much as the rest of a cache hit, and
-    the answer for a path never changes while the process runs (the URLconf is fixed)."""
+def _page_scopes(path: str, urlconf) -> tuple[tuple[str, ...], bool, frozenset] | None:
+    """(The scopes of the page at `path`, "all" first; whether it goes to the shared cache; the
+    query parameters it reads), or None if it is not a cacheable page. Resolving costs as much
+    as the rest of a cache hit, and the answer for a path never changes while the process runs
+    (the URLconf is fixed)."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
@@ -189,7 +197,36 @@ def _page_scopes(path: str, urlconf) -> tuple[tuple[str, ...], bool] | None:
     scopes = getattr(match.func, "public_page_scopes", None)
     if scopes is None:
         return None
-    return (ALL, *scopes(**match.kwargs)), match.func.public_page_shared
+    return (ALL, *scopes(**match.kwargs)), match.func.public_page_shared, match.func.public_page_params
+
+
+def _keep_only(request, params: frozenset) -> None:
+    """The query as the page reads it: its own parameters only, in one order (both request.GET
+    and the query string, which links and the cache key are made from)."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    clean = QueryDict(mutable=True)
+    for key in sorted(params & request.GET.keys()):
+        clean.setlist(key, request.GET.getlist(key))
+    canonical = clean.urlencode()
+    if canonical != query:
+        clean._mutable = False
+        request.GET = clean
+        request.META["QUERY_STRING"] = canonical
+
+
+def _signed_in(request) -> bool:
+    """A session cookie that belongs to a signed-in person (one query); any other cookie value —
+    stale, made up — is an anonymous visitor and gets the cached page."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    try:
+        return SESSION_KEY in store.load()
+    except DatabaseError:  # the view meets the outage too and answers with the 503 page
+        return True
 
 
 class PublicPageCacheMiddleware:
@@ -200,17 +237,19 @@ class PublicPageCacheMiddleware:
         self.enabled = page_cache_enabled()
 
     def __call__(self, request):
-        if (
-            not self.enabled
-            or not settings.PUBLIC_PAGE_CACHE  # tests switch it per test
-            or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
+        if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         found = _page_scopes(request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
         if found is None:
             return self.get_response(request)
-        scopes, shared = found
+        scopes, shared, params = found
+        _keep_only(request, params)  # whether cached or not: a page never depends on the cache
+        if (
+            not self.enabled
+            or not settings.PUBLIC_PAGE_CACHE  # tests switch it per test
+            or _signed_in(request)
+        ):
+            return self.get_response(request)
         try:
             numbers = generations(scopes)
         except DatabaseError:  # the view meets the outage too and answers with the 503 page

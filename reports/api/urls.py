@@ -13,10 +13,12 @@ router.register("reports", views.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("", public_page(views.docs), name="docs"),
-    path("schema/", public_page(SpectacularAPIView.as_view()), name="schema"),
+    path("schema/", public_page(SpectacularAPIView.as_view(), params=("format", "lang")), name="schema"),
     *router.urls,
 ]
 # The list and detail views the router built: anonymous reads, cached by generation (a report's
 # record, one of hundreds of thousands made from its stored document, in process memory only).
+LIST_PARAMS = (*views.ApiReportFilter.base_filters, "page", "page_size", "format")
 for pattern in router.urls:
-    public_page(pattern.callback, shared=pattern.name != "report-detail")
+    detail = pattern.name.startswith("report-detail")
+    public_page(pattern.callback, shared=not detail, params=("format",) if detail else LIST_PARAMS)

@@ -439,3 +439,67 @@ def test_a_municipality_edit_is_a_change_of_everything(anon, login, published, m
     )
     assert response.status_code == 302
     assert get(anon, published.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+# --- junk parameters and made-up cookies (a hostile test filled 3 MB in 30 s, and bypassed it) ---
+
+
+def test_parameters_a_page_does_not_read_neither_make_copies_nor_reach_the_page(anon, published):
+    first = get(anon, "/reports/?year=2024&page=1")
+    assert first["X-Page-Cache"] == "miss"
+    for junk in ("utm_source=mail&", "x=1&y=2&", "fbclid=abc&", ""):
+        again = get(anon, f"/reports/?{junk}page=1&year=2024")  # another order too
+        assert again["X-Page-Cache"] == "hit", junk
+        assert again.content == first.content
+    assert "utm_source" not in first.content.decode()
+
+
+def test_junk_parameters_do_not_grow_the_process_memory(anon, published):
+    get(anon, "/reports/")
+    used = (len(page_cache.process_pages.pages), page_cache.process_pages.size)
+    for n in range(50):
+        assert get(anon, f"/reports/?junk{n}={n}")["X-Page-Cache"] == "hit"
+    assert (len(page_cache.process_pages.pages), page_cache.process_pages.size) == used
+
+
+def test_the_parameters_a_page_reads_still_make_their_own_pages(anon, published, make_report, moderator, kogalym):
+    everything = get(anon, "/reports/")
+    one_year = get(anon, "/reports/?year=2024")
+    assert one_year["X-Page-Cache"] == "miss"
+    search = get(anon, "/search/?q=форум&utm=1")
+    assert search.status_code == 200 and "форум" in search.content.decode().lower()
+    api = anon.get("/api/reports/?year=2024&junk=1", HTTP_ACCEPT="application/json")
+    assert api.status_code == 200 and api.json()["count"] == 1
+    assert everything.status_code == one_year.status_code == 200
+
+
+def test_pagination_links_keep_only_the_pages_own_parameters(anon, published, make_report, sayan):
+    make_report(Status.PUBLISHED, municipality=sayan, year=2023)
+    data = get(anon, "/api/reports/?page_size=1&tracking=1&format=json").json()
+    assert data["count"] == 2
+    assert data["next"].endswith("/api/reports/?format=json&page=2&page_size=1")
+    html = get(anon, "/reports/?tracking=1&sort=year").content.decode()
+    assert "tracking" not in html
+
+
+def test_a_made_up_session_cookie_gets_the_cached_page(anon, published):
+    url = published.get_absolute_url()
+    get(anon, url)
+    stranger = Client()
+    stranger.cookies["sessionid"] = "x" * 32
+    assert get(stranger, url)["X-Page-Cache"] == "hit"
+
+
+def test_a_session_without_a_signed_in_person_gets_the_cached_page(anon, published):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    url = published.get_absolute_url()
+    get(anon, url)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["language_seen"] = True
+    store.save()
+    visitor = Client()
+    visitor.cookies["sessionid"] = store.session_key
+    assert get(visitor, url)["X-Page-Cache"] == "hit"
