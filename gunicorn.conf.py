@@ -23,6 +23,10 @@ os.environ["PORTAL_SERVER_PROCESSES"] = str(workers)
 # Well above the database connect timeout (DJANGO_DB_CONNECT_TIMEOUT, 5 s by default),
 # so a database outage is answered with a 503 page before the worker would be killed.
 timeout = int(env("GUNICORN_TIMEOUT", "30"))
+# No statement of a web request may outlive the worker's own timeout on the server either
+# (milliseconds; the portal's settings read it; management commands run without one).
+if not os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "").strip():
+    os.environ["DJANGO_DB_STATEMENT_TIMEOUT_MS"] = str(max(1, timeout - 5) * 1000)
 graceful_timeout = int(env("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(env("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so a slow leak cannot grow forever.

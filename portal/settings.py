@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the query: a NUL in it is a 400, TRACE a 405 (portal/request_guard.py).
     "portal.request_guard.RequestGuardMiddleware",
+    # A database that goes silent mid-request: the 503 page after DB_REQUEST_TIMEOUT (portal/db_watchdog.py).
+    "portal.db_watchdog.DatabaseDeadlineMiddleware",
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,6 +136,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    # An open connection whose peer vanished (partition, frozen host): the kernel gives up on
+    # unacknowledged data after tcp_user_timeout and probes an idle one with keepalives.
+    DATABASES["default"]["OPTIONS"].update(
+        keepalives=1,
+        keepalives_idle=30,
+        keepalives_interval=5,
+        keepalives_count=3,
+        tcp_user_timeout=int(env_str("DJANGO_DB_TCP_USER_TIMEOUT_MS", "10000")),
+    )
+    # A ceiling on any one statement, in milliseconds (0: none). gunicorn.conf.py sets one for the
+    # web processes; migrations and management commands, which may rightly run longer, have none.
+    if statement_timeout := int(env_str("DJANGO_DB_STATEMENT_TIMEOUT_MS", "0")):
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
     # Parameters sent apart from the query text, and the public pages' few statements by key
     # prepared once per connection (portal/postgres_cursor.py): the generations of published
     # content then cost 0.05 ms instead of 0.12, a report page's query 0.18 instead of 0.39.
@@ -278,6 +293,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Database outage -------------------------------------------------------------------
+# Seconds a request may wait for a database that stopped answering before its connection is
+# cut and the visitor gets the 503 page (portal/db_watchdog.py; 0 turns the watchdog off).
+DB_REQUEST_TIMEOUT = float(env_str("DJANGO_DB_REQUEST_TIMEOUT", "3"))
 # Seconds a client is told to wait (Retry-After) on the 503 page shown while the
 # database is unreachable (portal/errors.py).
 DATABASE_RETRY_AFTER = int(env_str("DJANGO_DB_RETRY_AFTER", "30"))

@@ -58,7 +58,7 @@ class TcpProxy:
                 return
             with self._lock:
                 self._conns.append(client)
-            if self.mode == "hang":
+            if self.mode in ("hang", "freeze"):
                 continue  # accepted by the kernel and by us, never answered
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -69,11 +69,12 @@ class TcpProxy:
                 self._conns.append(upstream)
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
 
-    @staticmethod
-    def _pump(a, b):
+    def _pump(self, a, b):
         try:
             while True:
-                ready, _, _ = select.select([a, b], [], [], 1)
+                ready, _, _ = select.select([a, b], [], [], 0.2)
+                if self.mode == "freeze":
+                    continue  # open connections stay open, and nothing gets through either way
                 for s in ready:
                     data = s.recv(65536)
                     if not data:
@@ -111,6 +112,11 @@ class TcpProxy:
             self._listener.close()
             self._listener = None
         self._drop_connections()
+
+    def freeze(self):
+        """The database goes silent: open connections stay open but nothing passes any more, and
+        new ones are accepted and never answered (a network partition, a frozen host)."""
+        self.mode = "freeze"
 
     def hang(self):
         """The database host hangs: connections are accepted and never answered."""

@@ -17,6 +17,7 @@ from django.db import connection
 from .live import Browserless, GunicornServer, TcpProxy, collectstatic, production_env
 
 CONNECT_TIMEOUT = 2  # seconds (libpq's minimum); production uses 5
+REQUEST_TIMEOUT = 2  # seconds a request waits for an open connection gone silent; production 5
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -54,6 +55,7 @@ def server_via_proxy(pg, proxy, static_root, tmp_path):
         _url(pg, "127.0.0.1", proxy.port),
         static_root,
         DJANGO_DB_CONNECT_TIMEOUT=CONNECT_TIMEOUT,
+        DJANGO_DB_REQUEST_TIMEOUT=REQUEST_TIMEOUT,
         GUNICORN_TIMEOUT=30,
         # Every request must reach the database here; with the page cache on, pages
         # visited before the outage keep being served from it (which is fine, but not
@@ -119,6 +121,19 @@ def test_database_down_hanging_and_back(server_via_proxy, proxy, make_report):
     response, _ = _timed_get(server, page)
     assert response.status == 200
     assert "Проведён форум ТОС" in response.body.decode()
+
+    # 4. The open connection goes silent mid-use (partition, frozen host): 503 within the
+    # request timeout, not a worker killed at 30 s; then back again on a new connection.
+    proxy.freeze()
+    for path in (page, "/reports/?year=2024"):
+        response, elapsed = _timed_get(server, path)
+        _assert_503(response)
+        # The silent connection is cut after REQUEST_TIMEOUT; Django's health check then tries a
+        # new one, which the frozen host does not answer either (the connect timeout).
+        assert elapsed < REQUEST_TIMEOUT + CONNECT_TIMEOUT + 1.5, elapsed
+    proxy.forward()
+    response, _ = _timed_get(server, page)
+    assert response.status == 200
     assert _timed_get(server, "/readyz")[0].status == 200
     assert _worker_pids(server) == workers
     assert "WORKER TIMEOUT" not in server.log()
