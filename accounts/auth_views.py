@@ -13,9 +13,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+
+from . import password_reset
 
 
 class AdminLookMixin:
@@ -29,6 +32,27 @@ class AdminLookMixin:
 
 class PasswordResetView(AdminLookMixin, auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        may_ask, may_mail = password_reset.allow(self.request, form.cleaned_data["email"])
+        if not may_ask:
+            context = {**admin.site.each_context(self.request), "title": _("Слишком много запросов")}
+            return render(self.request, "registration/password_reset_limited.html", context, status=429)
+        if may_mail:
+            # What Django's view passes to form.save(), with the request's host and scheme.
+            password_reset.send_later(
+                form,
+                use_https=self.request.is_secure(),
+                token_generator=self.token_generator,
+                from_email=self.from_email,
+                email_template_name=self.email_template_name,
+                subject_template_name=self.subject_template_name,
+                request=None,
+                html_email_template_name=self.html_email_template_name,
+                extra_email_context={**(self.extra_email_context or {})},
+                domain_override=self.request.get_host(),
+            )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(AdminLookMixin, auth_views.PasswordResetDoneView):

@@ -26,3 +26,21 @@ class User(AbstractUser):
     def __str__(self):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+
+class PasswordResetRequest(models.Model):
+    """One "forgot password" request, kept an hour to limit how many an address or an e-mail
+    may make (accounts/password_reset.py). In the database, so every worker counts the same."""
+
+    address = models.GenericIPAddressField(_("адрес"), null=True, blank=True)
+    # A keyed hash, not the address typed: the table must not become a list of who asked.
+    email_digest = models.CharField(_("хэш e-mail"), max_length=32)
+    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("запрос восстановления пароля")
+        verbose_name_plural = _("запросы восстановления пароля")
+        indexes = [models.Index(fields=["email_digest", "created_at"], name="reset_email_time")]
+
+    def __str__(self):
+        return f"{self.address or '—'} {self.created_at:%Y-%m-%d %H:%M}"

@@ -270,8 +270,12 @@ if TRUSTED_PROXY_COUNT:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
-# Password reset links are valid for a day.
+# Password reset links are valid for a day. Requests per hour: from one client address (then a
+# 429 page), and mails to one e-mail (then no more mail); sent after the answer (accounts/password_reset.py).
 PASSWORD_RESET_TIMEOUT = 24 * 3600
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(env_str("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", "5"))
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(env_str("DJANGO_PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_IN_BACKGROUND = True
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------
 # Everything from our own origin; no inline scripts or styles anywhere we control, no

@@ -23,6 +23,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests create data inside rolled-back transactions (no on_commit, so no new cache
 # generation); the page cache is switched on only by its own tests.
 PUBLIC_PAGE_CACHE = False
+# Password reset mail inside the request (the test's transaction); its own test sends it after.
+PASSWORD_RESET_IN_BACKGROUND = False
 # The developer tooling is tested too (production settings do not install it).
 if "devtools" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405

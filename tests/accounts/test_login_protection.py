@@ -188,3 +188,65 @@ def test_reset_refuses_a_weak_password(client, account):
     response = client.post(form_url, {"new_password1": "12345678", "new_password2": "12345678"})
     assert response.status_code == 200
     assert "слишком" in response.content.decode().lower()
+
+
+# --- password reset: limited, and the same time for known and unknown addresses ------------
+
+
+def _ask(client, email, address="198.51.100.7"):
+    return client.post("/admin/password_reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+def test_one_address_may_ask_a_few_times_an_hour(client, account, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+    for n in range(3):
+        assert _ask(client, f"someone{n}@example.org").status_code == 302
+    refused = _ask(client, "ivanova@sayanogorsk.example")
+    assert refused.status_code == 429
+    assert "Слишком много запросов" in refused.content.decode()
+    assert not mail.outbox  # not even for the real account
+    assert _ask(client, "ivanova@sayanogorsk.example", address="198.51.100.8").status_code == 302
+    assert len(mail.outbox) == 1  # another address may
+
+
+def test_one_mailbox_gets_a_few_mails_an_hour_and_the_answer_does_not_change(client, account, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 2
+    answers = [_ask(client, "ivanova@sayanogorsk.example", address=f"198.51.100.{n}") for n in range(1, 6)]
+    assert {a["Location"] for a in answers} == {"/admin/password_reset/done/"}
+    assert len(mail.outbox) == 2
+
+
+def test_requests_older_than_an_hour_no_longer_count(client, account, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import PasswordResetRequest
+
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 1
+    assert _ask(client, "a@example.org").status_code == 302
+    assert _ask(client, "b@example.org").status_code == 429
+    PasswordResetRequest.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    assert _ask(client, "ivanova@sayanogorsk.example").status_code == 302
+    assert PasswordResetRequest.objects.count() == 1  # the old ones are gone
+    assert "ivanova" not in str(list(PasswordResetRequest.objects.values_list("email_digest", flat=True)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_is_sent_after_the_answer_and_the_request_does_not_look_up_accounts(client, account, settings):
+    """No query of the request touches the users table: known and unknown addresses cost the same."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PASSWORD_RESET_IN_BACKGROUND = True
+    for email in ("ivanova@sayanogorsk.example", "nobody@nowhere.example"):
+        with CaptureQueriesContext(connection) as queries:
+            assert _ask(client, email, address=f"203.0.113.{len(email)}").status_code == 302
+        assert not any("accounts_user" in q["sql"] for q in queries.captured_queries)
+    deadline = time.monotonic() + 10
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ivanova@sayanogorsk.example"]
+    assert "/admin/reset/" in mail.outbox[0].body
