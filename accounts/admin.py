@@ -5,33 +5,21 @@ superuser status and raw permissions stay out of reach of non-superusers, so an
 association editor can neither create a superuser nor edit one.
 """
 
-from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from reports.permissions import can_manage_users
 
-from .models import User
+from . import throttle
+from .models import LoginFailure, User
 from .roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, ROLE_LABELS
-
-
-def locked_attempts():
-    """Login attempt records (django-axes) that currently keep someone out."""
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-    if settings.AXES_COOLOFF_TIME:
-        attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
-    return attempts
-
 
 ROLE_CHOICES = [("", _("Без роли (нет доступа к кабинету)"))] + [(k, v) for k, v in ROLE_LABELS.items()]
 
@@ -119,10 +107,10 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("groups", "municipalities")
-        qs = qs.annotate(_login_locked=Exists(locked_attempts().filter(username=OuterRef("username"))))
+        qs = qs.annotate(_login_locked=Exists(throttle.limited_usernames().filter(username=OuterRef("username"))))
         return qs if request.user.is_superuser else qs.filter(is_superuser=False)
 
-    @admin.display(description=_("вход заблокирован"), boolean=True, ordering="_login_locked")
+    @admin.display(description=_("вход ограничен"), boolean=True, ordering="_login_locked")
     def login_locked(self, obj):
         return getattr(obj, "_login_locked", False)
 
@@ -130,7 +118,7 @@ class UserAdmin(BaseUserAdmin):
     def unlock_login(self, request, queryset):
         users = [u for u in queryset if self.has_change_permission(request, u)]
         for user in users:
-            axes_reset(username=user.get_username())
+            throttle.forget(user.get_username())
         self.message_user(
             request,
             ngettext(
@@ -199,3 +187,20 @@ class UserAdmin(BaseUserAdmin):
 # Groups are roles set up by code (accounts/roles.py), not edited by hand.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins of the last day: who typed which name from where. Deleting the rows of an
+    address lifts its wait (the unlock action on users does it for a name)."""
+
+    list_display = ("at", "username", "address")
+    list_filter = ("at",)
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,22 +3,20 @@
 Password reset says the same thing whether or not an account has the address typed
 in: Django's view redirects to the same page either way, and (since Django 4.2) a
 failing mail server for a real account is logged, not shown, so the answer cannot
-tell the two apart (tested in tests/accounts/test_login_protection.py). Setting a new password through the link also lifts a login
-lockout (django-axes) on that account: proving access to the mailbox is enough.
+tell the two apart (tested in tests/accounts/test_login_protection.py). Setting a new password
+through the link also clears the account's failed logins (accounts/throttle.py).
 """
 
-from axes.helpers import get_cool_off, get_failure_limit
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import password_reset
+from . import password_reset, throttle
 
 
 class AdminLookMixin:
@@ -64,7 +62,7 @@ class PasswordResetConfirmView(AdminLookMixin, auth_views.PasswordResetConfirmVi
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        axes_reset(username=form.user.get_username())
+        throttle.forget(form.user.get_username())  # proving access to the mailbox is enough
         return response
 
 
@@ -72,29 +70,20 @@ class PasswordResetCompleteView(AdminLookMixin, auth_views.PasswordResetComplete
     pass
 
 
-def lockout_response(request, original_response=None, credentials=None):
-    """django-axes AXES_LOCKOUT_CALLABLE: the Russian "too many attempts" page (429)."""
-    cool_off = get_cool_off(request)
+def lockout_response(request, wait):
+    """The "wait before trying again" page (429): how long, why, and what to do meanwhile."""
     context = admin.site.each_context(request)
     context.update(
         {
             "title": _("Вход временно заблокирован"),
             "is_nav_sidebar_enabled": False,
-            "failure_limit": get_failure_limit(request, credentials),
-            "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+            "failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT
+            if wait.whole_address
+            else settings.LOGIN_FAILURE_LIMIT,
+            "whole_address": wait.whole_address,
+            "wait_minutes": wait.minutes,
         }
     )
-    return render(request, "registration/locked_out.html", context, status=429)
-
-
-def throttled_username(request, credentials=None):
-    """The user name django-axes counts failures under (AXES_USERNAME_CALLABLE): the one typed,
-    cut to the longest a user name can be. Its store holds 255 characters, and a longer name
-    typed at the login form must be a failed login, not a database error; no account has a
-    longer name, so no two real accounts share a count."""
-    field = settings.AXES_USERNAME_FORM_FIELD
-    source = credentials if credentials else getattr(request, "POST", {})
-    username = source.get(field) if source else None
-    if not isinstance(username, str):
-        return username
-    return username[: get_user_model()._meta.get_field("username").max_length]
+    response = render(request, "registration/locked_out.html", context, status=429)
+    response["Retry-After"] = str(max(1, int((wait.until - timezone.now()).total_seconds())))
+    return response

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,3 +45,24 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.address or '—'} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in: the name typed, from which client address, when (accounts/throttle.py).
+    In the database, so every worker and every container counts the same."""
+
+    username = models.CharField(_("имя пользователя"), max_length=150, db_index=True)
+    address = models.GenericIPAddressField(_("адрес"), null=True, blank=True)
+    at = models.DateTimeField(_("когда"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("неудачный вход")
+        verbose_name_plural = _("неудачные входы")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["username", "address", "at"], name="login_failure_pair"),
+            models.Index(fields=["address", "at"], name="login_failure_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} @ {self.address or '—'}"

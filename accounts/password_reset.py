@@ -14,12 +14,12 @@ import logging
 import threading
 from datetime import timedelta
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from .models import PasswordResetRequest
+from .throttle import client_address
 
 logger = logging.getLogger("accounts.password_reset")
 
@@ -32,7 +32,7 @@ def email_digest(email: str) -> str:
 def allow(request, email: str) -> tuple[bool, bool]:
     """(may this address ask at all, may a mail go to this e-mail); records the request."""
     since = timezone.now() - timedelta(hours=1)
-    address = get_client_ip_address(request) or None
+    address = client_address(request)
     digest = email_digest(email)
     recent = PasswordResetRequest.objects.filter(created_at__gte=since)
     if address and recent.filter(address=address).count() >= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS:

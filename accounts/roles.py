@@ -33,8 +33,8 @@ ROLE_PERMISSIONS = {
         + [f"reports.{a}_municipality" for a in _CRUD]
         + [f"accounts.{a}_user" for a in _CRUD]
         + ["auth.view_group"]
-        # Login lockouts (django-axes): see them and lift them ("delete" = unlock).
-        + ["axes.view_accessattempt", "axes.delete_accessattempt"]
+        # Failed sign-ins (accounts/throttle.py): see them, and delete them to lift a wait.
+        + ["accounts.view_loginfailure", "accounts.delete_loginfailure"]
     ),
 }
 

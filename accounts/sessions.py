@@ -9,9 +9,10 @@ import hashlib
 import logging
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import logout
+
+from . import throttle
 
 logger = logging.getLogger("accounts.login")
 
@@ -45,9 +46,16 @@ def username_digest(username) -> str:
 
 
 def log_failed_login(sender, credentials, request=None, **kwargs):
-    """Receiver of django.contrib.auth's user_login_failed (connected in AccountsConfig.ready)."""
-    address = get_client_ip_address(request) if request is not None else None
-    logger.warning(
-        "login failed",
-        extra={"username_hash": username_digest(credentials.get("username")), "address": address or ""},
-    )
+    """Receiver of django.contrib.auth's user_login_failed (connected in AccountsConfig.ready):
+    a log line, and a failure counted against the name and the address (accounts/throttle.py)."""
+    username = credentials.get("username")
+    address = throttle.client_address(request) if request is not None else None
+    logger.warning("login failed", extra={"username_hash": username_digest(username), "address": address or ""})
+    if request is not None:
+        throttle.record_failure(username, address)
+
+
+def forget_failures_on_login(sender, request, user, **kwargs):
+    """Receiver of user_logged_in: the right password clears the failures of that name there."""
+    if request is not None:
+        throttle.forget(user.get_username(), throttle.client_address(request))

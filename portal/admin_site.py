@@ -52,6 +52,23 @@ class PortalAdminSite(admin.AdminSite):
             raise Http404
         return shortcut(request, content_type_id, object_id)
 
+    def login(self, request, extra_context=None):
+        """Before the password is checked: a name and address that must wait get the wait page
+        (accounts/throttle.py), however right the password."""
+        if request.method == "POST":
+            from accounts import throttle
+            from accounts.auth_views import lockout_response
+
+            username, address = request.POST.get("username"), throttle.client_address(request)
+            wait = throttle.current_wait(username, address)
+            if wait is not None:
+                return lockout_response(request, wait)
+            response = super().login(request, extra_context)
+            if response.status_code == 200 and (wait := throttle.current_wait(username, address)):
+                return lockout_response(request, wait)  # this failure was the one too many
+            return response
+        return super().login(request, extra_context)
+
     def index(self, request, extra_context=None):
         from reports.permissions import visible_municipalities, visible_reports
         from reports.status import Status

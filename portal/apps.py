@@ -1,8 +1,6 @@
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.backends.signals import connection_created
-from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
@@ -17,9 +15,3 @@ class PortalConfig(AppConfig):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "portal.admin_site.PortalAdminSite"
-
-
-class LoginProtectionConfig(AxesAppConfig):
-    """django-axes, named for the people who see it in the back office."""
-
-    verbose_name = _("Защита входа")

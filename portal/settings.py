@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
-    "portal.apps.LoginProtectionConfig",  # django-axes
     "csp",
     "portal.apps.PortalConfig",
     "accounts",
@@ -96,8 +95,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: turns a locked-out login into the lockout page.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -209,11 +206,8 @@ PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", True)
 PUBLIC_PAGE_CACHE_MEMORY = int(env_str("DJANGO_PUBLIC_PAGE_CACHE_MEMORY_MB", "32")) * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
-# django-axes first: it refuses a locked-out login before the password is even checked.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# A name and address that must wait are refused before this is asked (PortalAdminSite.login).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -248,27 +242,20 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# --- Login throttling (django-axes) ---------------------------------------------------
-# Failures are counted in the database, so all gunicorn workers and all web containers
-# share them. Five failures lock the account name, and separately the address, for
-# AXES_COOLOFF_MINUTES; an association editor unlocks an account from its user page.
-AXES_FAILURE_LIMIT = int(env_str("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-# Hammering a locked account does not extend its lock: the owner gets back in on time.
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "accounts.auth_views.lockout_response"
-AXES_USERNAME_CALLABLE = "accounts.auth_views.throttled_username"  # at most 150 characters
-AXES_VERBOSE = False
+# --- Login throttling (accounts/throttle.py) ------------------------------------------
+# Failures are counted in the database, so all gunicorn workers and all web containers share
+# them, per pair (name typed, client address): after LOGIN_FAILURE_LIMIT failures the pair waits
+# LOGIN_DELAY, doubled with each further failure up to LOGIN_MAX_DELAY. An address failing
+# LOGIN_ADDRESS_FAILURE_LIMIT times in an hour, whatever the names, waits the same way. No
+# stranger can keep an account's owner out: other addresses are never affected.
+LOGIN_FAILURE_LIMIT = int(env_str("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env_str("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+LOGIN_DELAY = timedelta(minutes=int(env_str("DJANGO_LOGIN_DELAY_MINUTES", "1")))
+LOGIN_MAX_DELAY = timedelta(minutes=int(env_str("DJANGO_LOGIN_MAX_DELAY_MINUTES", "60")))
 # Behind nginx or a load balancer the client address is in X-Forwarded-For; trust it only
-# when told how many proxies stand in front (otherwise anyone could forge the header).
+# when told how many proxies stand in front (otherwise anyone could forge the header): the
+# entry that many places from its right end is the client (accounts/throttle.client_address).
 TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Password reset links are valid for a day. Requests per hour: from one client address (then a
 # 429 page), and mails to one e-mail (then no more mail); sent after the answer (accounts/password_reset.py).

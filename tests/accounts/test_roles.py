@@ -33,7 +33,7 @@ EXPECTED_PERMISSIONS = {
     | {f"reports.{a}_municipality" for a in CRUD}
     | {f"accounts.{a}_user" for a in CRUD}
     | {"auth.view_group"}
-    | {"axes.view_accessattempt", "axes.delete_accessattempt"},
+    | {"accounts.view_loginfailure", "accounts.delete_loginfailure"},
 }
 
 

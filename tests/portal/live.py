@@ -218,12 +218,15 @@ class GunicornServer:
 class Browserless:
     """Cookies and CSRF by hand: the production cookies are Secure, so urllib would drop them."""
 
-    def __init__(self, server: GunicornServer):
+    def __init__(self, server: GunicornServer, client_address: str | None = None):
         self.server = server
         self.cookies: dict[str, str] = {}
+        self.client_address = client_address  # as a trusted proxy would pass it (X-Forwarded-For)
 
     def _headers(self, extra=None):
         headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{self.server.port}"}
+        if self.client_address:
+            headers["X-Forwarded-For"] = self.client_address
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         headers.update(extra or {})

@@ -2,8 +2,8 @@
 
 Each case here was a 500 (or a leak) found by a hostile test against `make serve` on PostgreSQL:
 NUL characters reach PostgreSQL as a DataError, «²» passes str.isdigit() but not int(),
-simple-history hands «abc» to the ORM, django-axes stores at most 255 characters of a user
-name, a streamed CSV started before its first query, and «view on site» redirected to
+simple-history hands «abc» to the ORM, the login throttle stored at most 255 characters of a
+user name, a streamed CSV started before its first query, and «view on site» redirected to
 any report. Run on both databases (make test): the NUL cases only ever failed on PostgreSQL.
 """
 

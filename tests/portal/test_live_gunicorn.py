@@ -143,8 +143,12 @@ def test_database_down_hanging_and_back(server_via_proxy, proxy, make_report):
 
 @pytest.fixture
 def two_servers(pg, static_root, tmp_path):
-    env = production_env(_url(pg, pg["HOST"] or "127.0.0.1", pg["PORT"] or 5432), static_root)
-    servers = [GunicornServer(env, workers=1, log_path=tmp_path / f"g{i}.log") for i in range(2)]
+    # Behind one proxy (as behind nginx): the client address comes from X-Forwarded-For. Two
+    # servers of two workers each: four processes that must count the same failures.
+    env = production_env(
+        _url(pg, pg["HOST"] or "127.0.0.1", pg["PORT"] or 5432), static_root, DJANGO_TRUSTED_PROXY_COUNT=1
+    )
+    servers = [GunicornServer(env, workers=2, log_path=tmp_path / f"g{i}.log") for i in range(2)]
     yield servers
     for s in servers:
         s.stop()
@@ -155,24 +159,28 @@ def test_login_throttling_counts_failures_across_processes(two_servers, make_use
     assert a.process.pid != b.process.pid
     user = make_user("petrov", email="petrov@example.org")
     user.is_staff = True
+    # Hashed as the production settings can check it (the tests' own hasher is MD5, for speed).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     user.set_password("Pravilnyi-parol-1")
     user.save()
-    limit = settings.AXES_FAILURE_LIMIT  # 5
+    limit = settings.LOGIN_FAILURE_LIMIT  # 5
     wrong = {"username": "petrov", "password": "wrong"}
 
+    attacker = "203.0.113.66"
     for i in range(limit - 1):
-        response = Browserless(a if i % 2 == 0 else b).post_form("/admin/login/", wrong)
+        response = Browserless(a if i % 2 == 0 else b, attacker).post_form("/admin/login/", wrong)
         assert response.status == 200, response.body[:300]
-    # One more failure, on the other process, reaches the limit.
-    response = Browserless(b).post_form("/admin/login/", wrong)
+    # One more failure, on the other server, reaches the limit.
+    response = Browserless(b, attacker).post_form("/admin/login/", wrong)
     assert response.status == 429
     assert "Вход временно заблокирован" in response.body.decode()
-    # Now even the right password is refused, on both processes.
-    for server in (a, b):
-        response = Browserless(server).post_form(
-            "/admin/login/", {"username": "petrov", "password": "Pravilnyi-parol-1"}
-        )
-        assert response.status == 429
+    # From that address even the right password must wait, on every process.
+    right = {"username": "petrov", "password": "Pravilnyi-parol-1"}
+    for server in (a, b, a, b):
+        assert Browserless(server, attacker).post_form("/admin/login/", right).status == 429
+    # The owner, from anywhere else, signs in at once (a forged prefix does not make them the attacker).
+    assert Browserless(a, "198.51.100.20").post_form("/admin/login/", right).status == 302
+    assert Browserless(b, f"{attacker}, 198.51.100.21").post_form("/admin/login/", right).status == 302
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(two_servers):
