@@ -86,8 +86,8 @@ def test_csv_export_during_a_database_outage_is_a_503_not_a_cut_200(make_report)
     make_report(status=Status.PUBLISHED)
 
     def refuse(execute, sql, params, many, context):
-        # The connection dies once the filters are read: at the first query of the rows.
-        if "reports_achievement" in sql:
+        # The database is gone once the filters are read: the reports and their rows fail.
+        if "reports_achievement" in sql or ('FROM "reports_report"' in sql and "LIMIT 1" in sql):
             raise OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
