@@ -36,7 +36,7 @@ def client_address(request) -> str | None:
     proxies = settings.TRUSTED_PROXY_COUNT
     candidate = request.META.get("REMOTE_ADDR", "")
     if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             candidate = forwarded[-proxies]
