@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # PostgreSQL for the second test run: DATABASE_URL if given, else a local server if one answers.
 PG_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
-DEV_ENV := DJANGO_DEBUG=1
+DEV_ENV := DJANGO_DEBUG=1 DJANGO_MFA_REQUIRED=0
 
 .PHONY: run serve install migrate demo test test-sqlite test-postgres check clean backup restore bench loadtest lint format
 

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from reports.permissions import can_manage_users
 
-from . import throttle
+from . import mfa, throttle
 from .models import LoginFailure, User
 from .roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, ROLE_LABELS
 
@@ -57,7 +57,7 @@ class UserAdmin(BaseUserAdmin):
     add_form = PortalUserCreationForm
     list_display = ("username", "full_name", "email", "role_name", "municipality_names", "is_active", "login_locked")
     list_filter = ("groups", "is_active", "municipalities")
-    actions = ["unlock_login"]
+    actions = ["unlock_login", "reset_second_factor"]
     filter_horizontal = ("municipalities",)
     search_fields = ("username", "first_name", "last_name", "email")
 
@@ -130,10 +130,27 @@ class UserAdmin(BaseUserAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description=_("Сбросить вторую защиту входа (потерян телефон)"))
+    def reset_second_factor(self, request, queryset):
+        users = [u for u in queryset if self.has_change_permission(request, u) and u != request.user]
+        for user in users:
+            mfa.turn_off(user)
+        self.message_user(
+            request,
+            ngettext(
+                "Вторая защита сброшена у %(count)d пользователя: при следующем входе её можно настроить заново.",
+                "Вторая защита сброшена у %(count)d пользователей: при следующем входе её можно настроить заново.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not can_manage_users(request.user):
             actions.pop("unlock_login", None)
+            actions.pop("reset_second_factor", None)
         return actions
 
     def has_module_permission(self, request):

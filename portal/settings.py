@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "portal.apps.PortalConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "reports",
 ]
@@ -92,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.sessions.AbsoluteSessionLifetimeMiddleware",
+    # The second factor (accounts/mfa.py): django-otp tells whether this session gave it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -256,6 +262,11 @@ LOGIN_MAX_DELAY = timedelta(minutes=int(env_str("DJANGO_LOGIN_MAX_DELAY_MINUTES"
 # when told how many proxies stand in front (otherwise anyone could forge the header): the
 # entry that many places from its right end is the client (accounts/throttle.client_address).
 TRUSTED_PROXY_COUNT = int(env_str("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# A second factor (an authenticator app's code) for association editors and administrators,
+# asked once per session after the password (accounts/mfa.py); city editors may turn it on.
+MFA_REQUIRED = env_bool("DJANGO_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = "Портал отчётов АСДГ"
 
 # Password reset links are valid for a day. Requests per hour: from one client address (then a
 # 429 page), and mails to one e-mail (then no more mail); sent after the answer (accounts/password_reset.py).

@@ -28,3 +28,6 @@ PASSWORD_RESET_IN_BACKGROUND = False
 # The developer tooling is tested too (production settings do not install it).
 if "devtools" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+# Most tests sign association editors in with force_login (no second factor); the second-factor
+# tests switch the requirement on (tests/accounts/test_mfa.py, tests/browser/test_mfa.py).
+MFA_REQUIRED = False
