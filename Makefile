@@ -27,7 +27,7 @@ demo: migrate
 
 run: demo
 	@echo "Портал: http://$(HOST):$(PORT)/  кабинет: http://$(HOST):$(PORT)/admin/  (демо-входы: admin, moderator, sayanogorsk, kogalym; пароль demo)"
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) PORTAL_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production mode without Docker: the same entrypoint as the image (wait for the database,
 # migrate, collectstatic, gunicorn with gunicorn.conf.py), DEBUG off, against PostgreSQL.

@@ -121,3 +121,13 @@ def test_make_serve_uses_the_same_entrypoint():
     makefile = (ROOT / "Makefile").read_text()
     serve = makefile[makefile.index("\nserve:") :]
     assert "sh scripts/entrypoint.sh" in serve.split("\n\n")[0]
+
+
+def test_make_run_on_another_port_gives_e_mail_links_that_port():
+    import subprocess
+
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    runserver = next(line for line in result.stdout.splitlines() if "runserver" in line)
+    assert "PORTAL_BASE_URL=http://127.0.0.1:8101" in runserver and runserver.endswith("127.0.0.1:8101")
