@@ -8,6 +8,7 @@ so the directory can be completed later.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from portal.text import fold, slugify_ru
 
 from .. import workflow
 from ..concurrency import claim_version
+from ..directory import DEFAULT_CSV, lookup
 from ..models import ITEM_MODELS, SECTIONS, Municipality, ProposalKind, Report
 from ..status import Status
 from .parser import ParsedReport
@@ -72,12 +74,15 @@ def store_report(
     municipality: Municipality | None = None,
     publish: bool = False,
     replace: bool = False,
+    directory: Path | None = DEFAULT_CSV,
 ) -> ImportResult:
-    """Create (or, with `replace`, refill a draft) report from `parsed`, atomically."""
+    """Create (or, with `replace`, refill a draft) report from `parsed`, atomically. A new
+    municipality gets its region and website from the municipality `directory` (a CSV)."""
     with transaction.atomic():
         created_municipality = False
         if municipality is None:
-            municipality, created_municipality = ensure_municipality(parsed.municipality)
+            region, website = lookup(parsed.municipality, directory)
+            municipality, created_municipality = ensure_municipality(parsed.municipality, region, website)
         report = (
             Report.objects.select_for_update()
             .filter(municipality=municipality, year=parsed.year)

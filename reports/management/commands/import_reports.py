@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
+from reports.directory import DEFAULT_CSV
 from reports.importer.loader import CREATED, REPLACED, ImportRefused, store_report
 from reports.importer.parser import ParseError, parse_file
 from reports.models import SECTIONS
@@ -38,6 +39,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", help="файлы или папки")
         parser.add_argument(
+            "--directory",
+            type=Path,
+            default=DEFAULT_CSV,
+            help="справочник муниципалитетов (CSV: name, region, website), из которого новый муниципалитет "
+            "получает регион и сайт; по умолчанию seeds/municipalities.csv",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="только показать, что распознано; ничего не сохранять"
         )
         parser.add_argument(
@@ -69,7 +77,9 @@ class Command(BaseCommand):
                 self._print_structure(path, parsed)
                 continue
             try:
-                result = store_report(parsed, publish=options["publish"], replace=options["replace"])
+                result = store_report(
+                    parsed, publish=options["publish"], replace=options["replace"], directory=options["directory"]
+                )
             except ImportRefused as error:
                 failed += 1
                 self.stderr.write(f"ОШИБКА {path}: {error}")

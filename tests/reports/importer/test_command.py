@@ -339,3 +339,25 @@ def test_real_command_exit_status_is_one_on_a_bad_file(tmp_path):
     assert "Traceback" not in done.stdout + done.stderr
     (line,) = lines_naming(done.stderr, "empty.txt")
     assert "Файл пуст" in line
+
+
+@pytest.mark.django_db
+def test_importing_the_seeds_on_a_fresh_database_gives_every_city_its_region():
+    code, _out, err = run(seeds_dir())
+    assert code == 0, err
+    cities = dict(Municipality.objects.values_list("name", "region"))
+    assert set(cities) == {parse_file(seed_path(key)).municipality for key in SEED_NAMES}
+    assert all(cities.values()), cities
+    assert cities["Когалым"] == "Ханты-Мансийский автономный округ — Югра"
+    assert Municipality.objects.get(name="Когалым").website == "https://admkogalym.ru"
+
+
+@pytest.mark.django_db
+def test_another_directory_can_be_given_and_an_existing_city_is_left_alone(tmp_path):
+    directory = tmp_path / "cities.csv"
+    directory.write_text("name,region,website\nКОГАЛЫМ,Югра (свой справочник),https://example.org\n", encoding="utf-8")
+    Municipality.objects.create(name="Саяногорск", slug="sayanogorsk", region="Хакасия (как было)")
+    code, _out, err = run("--directory", directory, seed_path("004"), seed_path("000"))
+    assert code == 0, err
+    assert Municipality.objects.get(name="Когалым").region == "Югра (свой справочник)"
+    assert Municipality.objects.get(name="Саяногорск").region == "Хакасия (как было)"
