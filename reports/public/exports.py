@@ -7,9 +7,11 @@ and every cell that a spreadsheet would run as a formula is neutralised.
 
 import csv
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.text import slugify_ru
 
 from ..models import SECTIONS, ProposalKind, Report
 from .filters import ReportFilter
@@ -23,8 +25,26 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def filtered_reports(request):
-    return ReportFilter(request.GET or None, queryset=Report.objects.published().select_related("municipality")).qs
+def report_filter(request) -> ReportFilter:
+    return ReportFilter(request.GET or None, queryset=Report.objects.published().select_related("municipality"))
+
+
+def refused(report_filter: ReportFilter, as_json: bool):
+    """400 for conditions that do not exist (`?year=abc`): an export says what is wrong rather
+    than give everything under a name that promises a part (as the API does)."""
+    errors = {name: [str(e) for e in errs] for name, errs in report_filter.form.errors.items()}
+    if as_json:
+        return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+    lines = [_("Выгрузка не сделана: в условиях есть значения, которых нет.")]
+    lines += [f"{report_filter.form.fields[name].label}: {' '.join(errs)}" for name, errs in errors.items()]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def file_name(report_filter: ReportFilter, extension: str) -> str:
+    """reports-<what is in it>-<date>.<ext>, in Latin letters: «reports-2024-krasnoyarskiy-kray-2026-12-01.csv»."""
+    described = "-".join(slugify_ru(part) for part in report_filter.description() if slugify_ru(part) != "municipality")
+    stamp = timezone.localdate().isoformat()
+    return f"reports-{described[:80].strip('-') + '-' if described else ''}{stamp}.{extension}"
 
 
 class _Echo:
@@ -67,28 +87,33 @@ def _csv_rows(report_ids):
 
 
 def export_csv(request):
-    ids = filtered_reports(request).values("pk")
+    chosen = report_filter(request)
+    if chosen.ignored_fields():
+        return refused(chosen, as_json=False)
+    ids = chosen.qs.values("pk")
     # One small query before the response starts: a database that is down makes this the 503
     # page, not a 200 cut after the header row. (Not the first rows themselves: a generator
     # started here would hold a server-side cursor until it is closed or collected.)
     ids.exists()
     response = StreamingHttpResponse(_csv_rows(ids), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="reports-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(chosen, "csv")}"'
     return response
 
 
 def export_json(request):
     from ..api.serializers import ReportDetailSerializer
 
+    chosen = report_filter(request)
+    if chosen.ignored_fields():
+        return refused(chosen, as_json=True)
     reports = (
         Report.objects.published_with_sections()
-        .filter(pk__in=filtered_reports(request).values("pk"))
+        .filter(pk__in=chosen.qs.values("pk"))
         .order_by("-year", "municipality__name")
     )
     data = ReportDetailSerializer(reports, many=True, context={"request": request}).data
     response = JsonResponse(
         {"count": len(data), "results": data}, json_dumps_params={"ensure_ascii": False, "indent": 1}
     )
-    response["Content-Disposition"] = f'attachment; filename="reports-{timezone.localdate().isoformat()}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(chosen, "json")}"'
     return response

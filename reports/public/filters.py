@@ -96,6 +96,32 @@ class ReportFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_FIELDS.get(value, SORT_FIELDS["-year"]))
 
+    def ignored_fields(self) -> list[str]:
+        """Labels of the conditions given with a value that does not exist (`?year=abc`): the list
+        is filtered by the others, and the page says which were left out."""
+        if not self.is_bound:
+            return []
+        return [str(self.form.fields[name].label) for name in self.form.errors if name in self.form.fields]
+
+    def description(self) -> list[str]:
+        """What the list holds, in words, from the valid conditions: for the page's <title> and
+        the export's file name («2024 год», «Красноярский край», «Саяногорск», «проблемы», «тос»)."""
+        if not self.is_bound:
+            return []
+        data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        parts = []
+        if data.get("year"):
+            parts.append(_("%(year)s год") % {"year": data["year"]})
+        if data.get("region"):
+            parts.append(data["region"])
+        if data.get("municipality"):
+            parts.append(data["municipality"].name)
+        if data.get("has"):
+            parts.append(str(SECTION_BY_KEY[data["has"]].title).lower())
+        if (data.get("q") or "").strip():
+            parts.append(f"«{data['q'].strip()[:40]}»")
+        return parts
+
     @property
     def qs(self):
         qs = super().qs

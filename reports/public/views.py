@@ -58,7 +58,14 @@ def report_list(request):
     return render(
         request,
         "public/report_list.html",
-        {"filter": report_filter, "page": page, "reports": page.object_list, "query_string": params.urlencode()},
+        {
+            "filter": report_filter,
+            "page": page,
+            "reports": page.object_list,
+            "query_string": params.urlencode(),
+            "ignored": report_filter.ignored_fields(),
+            "described": " — ".join(report_filter.description()),
+        },
     )
 
 
