@@ -80,7 +80,7 @@ class TcpProxy:
                     if not data:
                         return
                     (b if s is a else a).sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # a socket closed by _drop_connections (fd -1 in select)
             return
         finally:
             for s in (a, b):
