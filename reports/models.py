@@ -322,8 +322,10 @@ class Proposal(ReportItem):
     )
 
     class Meta(ReportItem.Meta):
-        verbose_name = _("предложение Ассоциации")
-        verbose_name_plural = _("предложения Ассоциации")
+        # What the city asks of the Association: "requests", never "proposals of the Association",
+        # which reads as the opposite (the model keeps its historical name).
+        verbose_name = _("запрос к Ассоциации")
+        verbose_name_plural = _("запросы к Ассоциации")
 
 
 @dataclass(frozen=True)
@@ -397,13 +399,13 @@ SECTIONS = (
     ReportSection(
         "proposals",
         Proposal,
-        _("Предложения Ассоциации"),
+        _("Запросы к Ассоциации"),
         _("Что нужно от Ассоциации"),
-        _("Добавить ещё одно предложение"),
+        _("Добавить ещё один запрос"),
         ("kind", "text"),
         has_label=_("есть запросы к Ассоциации"),
-        api_help="Предложения Ассоциации, в порядке документа.",
-        api_text_help="Текст предложения.",
+        api_help="Запросы к Ассоциации (что город просит у неё), в порядке документа.",
+        api_text_help="Текст запроса.",
     ),
 )
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}

@@ -29,7 +29,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-KIND_HELP = "Что город просит у Ассоциации: код вида предложения (значения и их смысл — ниже)."
+KIND_HELP = "Что город просит у Ассоциации: код вида запроса (значения и их смысл — ниже)."
 # The API's description of an item's fields besides its text (ReportSection.fields).
 ITEM_FIELDS = {
     "year": lambda: serializers.IntegerField(

@@ -109,7 +109,7 @@ BAD_FILTER = OpenApiResponse(
     retrieve=extend_schema(
         summary="Отчёт целиком",
         description="Опубликованный отчёт со всеми разделами: достижения, проблемы, задачи на следующий год "
-        "и предложения Ассоциации, в порядке документа. Неопубликованный или несуществующий отчёт — 404.",
+        "и запросы к Ассоциации, в порядке документа. Неопубликованный или несуществующий отчёт — 404.",
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Номер отчёта (поле id).")
         ],
@@ -196,7 +196,7 @@ def _dump(data) -> str:
 
 
 def _lower_first(text) -> str:
-    """A section's title in the middle of a sentence: «Предложения Ассоциации» → «предложения Ассоциации»."""
+    """A section's title in the middle of a sentence: «Запросы к Ассоциации» → «запросы к Ассоциации»."""
     text = str(text)  # in the request's language
     return text[:1].lower() + text[1:]
 

@@ -19,7 +19,7 @@ KIND_NAMES = {
     "methodology": gettext_noop("методические материалы"),
     "conference": gettext_noop("конференции и вопросы для обсуждения"),
     "training": gettext_noop("курсы и образовательная программа"),
-    "other": gettext_noop("прочие предложения"),
+    "other": gettext_noop("прочие запросы"),
 }
 _MUNICIPALITY = re.compile(r"[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё .\-–()«»\"]*")
 _TRAILING = re.compile(r"[\s;,:]+$")
@@ -183,7 +183,7 @@ class Assembler:
                 self.skip(
                     block.line,
                     Message(
-                        gettext_noop("вводная строка блока «%(kind)s» (её смысл передан видом предложений)"),
+                        gettext_noop("вводная строка блока «%(kind)s» (её смысл передан видом запросов)"),
                         kind=Message(KIND_NAMES[kind]),
                     ),
                     block.text,

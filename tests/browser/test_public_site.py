@@ -217,7 +217,7 @@ def test_find_a_report_by_search_and_land_on_the_section(page, seeds):
     match = re.search(r"раздел «([^»]+)»", section)
     assert match, section
     section_title = match.group(1)
-    assert section_title in {"Достижения", "Проблемы", "Задачи на следующий год", "Предложения Ассоциации"}
+    assert section_title in {"Достижения", "Проблемы", "Задачи на следующий год", "Запросы к Ассоциации"}
 
     hit.get_by_role("link", name="Лесосибирск, 2020").click()
     expect(page).to_have_url(re.compile(r"/reports/lesosibirsk/2020/\?q=.+#\w+$"))
@@ -249,9 +249,9 @@ def test_read_a_report_on_a_phone(phone, seeds):
 
     # The table of contents jumps to the sections.
     toc = page.get_by_role("navigation", name="Разделы отчёта")
-    toc.get_by_role("link", name=re.compile(r"^Предложения Ассоциации")).click()
+    toc.get_by_role("link", name=re.compile(r"^Запросы к Ассоциации")).click()
     expect(page).to_have_url(re.compile(r"#proposals$"))
-    heading = page.get_by_role("heading", name="Предложения Ассоциации", level=2)
+    heading = page.get_by_role("heading", name="Запросы к Ассоциации", level=2)
     expect(heading).to_be_in_viewport()
     toc.get_by_role("link", name=re.compile(r"^Достижения")).click()  # back up works too
     expect(page).to_have_url(re.compile(r"#achievements$"))
@@ -328,10 +328,10 @@ def test_download_csv_of_the_list_and_of_a_filtered_list(page, seeds):
     assert {(row[0], row[1], row[2]) for row in body} == {("Саяногорск", "Республика Хакасия", "2025")}
     sections = [row[3] for row in body]
     assert (
-        sections.count("Предложения Ассоциации")
+        sections.count("Запросы к Ассоциации")
         == Proposal.objects.filter(report__municipality__slug="sayanogorsk", report__year=2025).count()
     )
-    assert all(row[4] for row in body if row[3] == "Предложения Ассоциации")  # the kind is filled in
+    assert all(row[4] for row in body if row[3] == "Запросы к Ассоциации")  # the kind is filled in
 
 
 # --- 5. municipality -------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def test_language_switch_form_turns_the_site_english(published):
         "Achievements",
         "Problems",
         "Tasks for next year",
-        "Proposals to the Association",
+        "Requests to the Association",
         "report for 2024",
     ):
         assert phrase in detail

@@ -138,7 +138,7 @@ def test_summary_is_shown_to_those_who_may_see_the_report(login, make_report, wh
         "Достижения": 1,
         "Проблемы": 1,
         "Задачи на следующий год": 1,
-        "Предложения Ассоциации": 1,
+        "Запросы к Ассоциации": 1,
     }
 
 
@@ -186,7 +186,7 @@ def test_city_editor_uploads_a_text_report_and_sees_the_summary(login, city_edit
         "Достижения": 3,
         "Проблемы": 1,
         "Задачи на следующий год": 3,
-        "Предложения Ассоциации": 9,
+        "Запросы к Ассоциации": 9,
     }
     assert f"Из файла «{SAYAN_NAME}» распознано" in page(summary)
     notes = summary_notes(summary)
@@ -318,7 +318,7 @@ def test_docx_upload(login, sayan, city_editor):
         "Достижения": 2,
         "Проблемы": 0,
         "Задачи на следующий год": 2,
-        "Предложения Ассоциации": 0,
+        "Запросы к Ассоциации": 0,
     }
     assert "Из файла «отчёт 2024.docx» распознано" in page(summary)
 

@@ -146,7 +146,7 @@ def test_english_page(client, corpus, english):
         # The sections, from reports.models.SECTIONS, in the reader's language.
         "<li><code>achievements</code> — achievements;</li>",
         "<li><code>tasks</code> — tasks for next year (each with the <code>year</code> it is set for);</li>",
-        "<li><code>proposals</code> — proposals to the Association (each with a <code>kind</code>, see below).</li>",
+        "<li><code>proposals</code> — requests to the Association (each with a <code>kind</code>, see below).</li>",
         "Reporting year, a whole number from 1990 to 2100.",
         "Reports per page: 50 by default, at most 200.",
         "<td>Guidance materials, experience of other cities</td>",  # ProposalKind's label
@@ -192,7 +192,7 @@ def test_russian_by_default(client, corpus):
         "<h3>Пример ответа (сокращён)</h3>",
         "<li><code>achievements</code> — достижения;</li>",
         "<li><code>tasks</code> — задачи на следующий год (у каждой — год <code>year</code>, на который она поставлена);</li>",
-        "<li><code>proposals</code> — предложения Ассоциации (у каждого — вид <code>kind</code>, см. ниже).</li>",
+        "<li><code>proposals</code> — запросы к Ассоциации (у каждого — вид <code>kind</code>, см. ниже).</li>",
         "Отчётный год, целое число от 1990 до 2100.",
         "<code>{&quot;year&quot;: [&quot;Введите целое число.&quot;]}</code>",
     ):

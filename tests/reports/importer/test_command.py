@@ -75,7 +75,7 @@ def test_dry_run_prints_each_seed_and_saves_nothing():
         assert f"Достижения: {len(parsed.achievements)}" in block
         assert f"Проблемы: {len(parsed.problems)}" in block
         assert f"Задачи на следующий год: {len(parsed.tasks)}" in block
-        assert f"Предложения Ассоциации: {len(parsed.proposals)}" in block
+        assert f"Запросы к Ассоциации: {len(parsed.proposals)}" in block
     assert "Файлов: 5, успешно: 5, с ошибками: 0." in out
     assert Report.objects.count() == 0
     assert Municipality.objects.count() == 0
@@ -86,7 +86,7 @@ def test_dry_run_of_sayanogorsk_2025_shows_the_items():
     code, out, _ = run("--dry-run", seed_path("001"))
     assert code == 0
     assert "== 001_919fb9ac42d83f1b.txt: Саяногорск, 2025" in out
-    for line in ("Достижения: 3", "Проблемы: 1", "Задачи на следующий год: 3", "Предложения Ассоциации: 9"):
+    for line in ("Достижения: 3", "Проблемы: 1", "Задачи на следующий год: 3", "Запросы к Ассоциации: 9"):
         assert line in out
     assert "[2026] " in out and "[training] " in out
     assert "пропущено:" in out  # the lead-ins that were not imported are listed

@@ -125,7 +125,7 @@ def test_csv_parses_back_with_cyrillic_and_is_safe_from_formulas(client, seeds):
     assert {row[0] for row in data} == {"Саяногорск"}
     formula_cells = [row[6] for row in data if "HYPERLINK" in row[6]]
     assert formula_cells and all(cell.startswith("'=") for cell in formula_cells)
-    kinds = {row[4] for row in data if row[3] == "Предложения Ассоциации"}
+    kinds = {row[4] for row in data if row[3] == "Запросы к Ассоциации"}
     assert kinds == {
         "Методические материалы, опыт других городов",
         "Конференции и совещания: вопросы для обсуждения",

@@ -95,7 +95,7 @@ def test_yo_equals_ye_both_ways(query, build):
 @pytest.mark.parametrize(
     "query, report, section, label",
     [
-        ("реестровые", SAYAN_2025, "proposals", "Предложения Ассоциации"),
+        ("реестровые", SAYAN_2025, "proposals", "Запросы к Ассоциации"),
         ("пенсионеры", SAYAN_2025, "problems", "Проблемы"),
         ("Означенное", SAYAN_2018, "tasks", "Задачи на следующий год"),
         ("кинологическими", LESOSIBIRSK, "achievements", "Достижения"),
