@@ -92,3 +92,18 @@ def test_every_item_model_keeps_its_history_under_its_own_name():
         historical = section.model.history.model
         assert str(historical._meta.verbose_name) == f"история: {section.model._meta.verbose_name}"
         assert {f.name for f in historical._meta.fields} >= {"report", *section.layout, "history_user"}
+
+
+def test_the_fourth_section_is_what_the_city_asks_of_the_association_everywhere():
+    """«Предложения Ассоциации» reads as the Association's own proposals, the opposite of what the
+    section holds; one name, «Запросы к Ассоциации», in the registry, the models and every text."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from reports.models import SECTION_BY_KEY, Proposal
+
+    assert str(SECTION_BY_KEY["proposals"].title) == "Запросы к Ассоциации"
+    assert str(Proposal._meta.verbose_name_plural) == "запросы к Ассоциации"
+    catalog = (Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert "редложения Ассоциации" not in catalog and "редложение Ассоциации" not in catalog
