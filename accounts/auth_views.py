@@ -25,11 +25,16 @@ class AdminLookMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(admin.site.each_context(self.request))
+        # Whoever asks is not signed in: no back-office menu («У вас недостаточно полномочий…»).
+        context["is_nav_sidebar_enabled"] = False
         return context
 
 
 class PasswordResetView(AdminLookMixin, auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
+    # The portal's own letter, in Russian, named after the portal rather than a bare host name.
+    subject_template_name = "registration/portal_password_reset_subject.txt"
+    email_template_name = "registration/portal_password_reset_email.txt"
 
     def form_valid(self, form):
         may_ask, may_mail = password_reset.allow(self.request, form.cleaned_data["email"])

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import PasswordResetRequest
 from .throttle import client_address
@@ -55,10 +55,13 @@ def send_later(form, **save_kwargs) -> None:
         form.save(**save_kwargs)
         return
 
+    language = translation.get_language()  # the thread starts without the request's language
+
     def run():
         close_old_connections()
         try:
-            form.save(**save_kwargs)
+            with translation.override(language):
+                form.save(**save_kwargs)
         except Exception:  # noqa: BLE001 — a thread has nobody to raise to; the log has it
             logger.exception("password reset mail failed")
         finally:

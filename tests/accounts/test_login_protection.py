@@ -337,3 +337,21 @@ def test_the_mail_is_sent_after_the_answer_and_the_request_does_not_look_up_acco
         time.sleep(0.05)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ivanova@sayanogorsk.example"]
     assert "/admin/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_reset_pages_show_no_back_office_menu_to_a_visitor(client):
+    for url in ("/admin/password_reset/", "/admin/password_reset/done/"):
+        html = client.get(url).content.decode()
+        assert "Отчёты городов АСДГ" in html
+        assert "недостаточно полномочий" not in html and 'id="nav-sidebar"' not in html
+
+
+@pytest.mark.django_db
+def test_the_reset_letter_is_the_portals_own_and_russian(client, account):
+    client.post("/admin/password_reset/", {"email": "ivanova@sayanogorsk.example"})
+    [letter] = mail.outbox
+    assert letter.subject == "Новый пароль для кабинета портала отчётов АСДГ"
+    assert "портала отчётов Ассоциации сибирских и дальневосточных городов" in letter.body
+    assert "Ваше имя для входа: ivanova" in letter.body
+    assert re.search(r"http://testserver/admin/reset/\S+/\S+/", letter.body)
