@@ -16,6 +16,8 @@ from django.utils import translation
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS
 
+from .status import Status
+
 logger = logging.getLogger(__name__)
 
 TO_ASSOCIATION = {"submit"}
@@ -69,6 +71,12 @@ def notify_transition(event_id: int) -> int:
                 "event": event,
                 "report": event.report,
                 "url": settings.PORTAL_BASE_URL + reverse("admin:reports_report_change", args=[event.report_id]),
+                # The address the city will want to share, once the report is public.
+                "public_url": (
+                    settings.PORTAL_BASE_URL + event.report.get_absolute_url()
+                    if event.to_status == Status.PUBLISHED
+                    else ""
+                ),
             }
             subject = " ".join(render_to_string("reports/email/transition_subject.txt", context).split())
             body = render_to_string("reports/email/transition_body.txt", context)

@@ -175,6 +175,11 @@ def test_moderator_requests_changes_city_fixes_moderator_publishes(new_page, mak
     assert list(report.achievements.values_list("text", flat=True))[0] == NEW_ACHIEVEMENT
     assert [e.transition for e in report.events.all()] == ["submit", "request_changes", "submit", "publish"]
 
+    # The status panel now leads to the public page (issue 14, item 9).
+    mod.get_by_role("link", name="Открыть опубликованный отчёт на сайте").click()
+    expect(mod).to_have_url(re.compile(re.escape(report.get_absolute_url()) + "$"))
+    expect(mod.get_by_role("heading", level=1)).to_contain_text(report.municipality.name)
+
 
 # --- 3 ------------------------------------------------------------------------------------
 

@@ -461,6 +461,9 @@ def test_mail_text_is_russian_with_name_comment_and_absolute_link(
     assert comment in body  # plain text: no HTML escaping
     assert f"https://otchety.asdg.example/admin/reports/report/{report.pk}/change/" in body
     assert "Открыть отчёт:" in body
+    # Only the publication carries the public address the city wants to share.
+    public = f"https://otchety.asdg.example{report.get_absolute_url()}"
+    assert (public in body) is (name == "publish")
 
 
 @pytest.mark.django_db

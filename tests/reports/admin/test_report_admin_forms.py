@@ -448,3 +448,13 @@ def test_municipality_revert_only_by_association(who, allowed, login, sayan):
     else:
         assert response.status_code == 403
         assert sayan.name == "Саяногорск (переименован)"
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"), [(Status.PUBLISHED, True), (Status.SUBMITTED, False), (Status.DRAFT, False)]
+)
+def test_the_status_panel_links_to_the_public_page_once_published(login, make_report, status, shown):
+    report = make_report(status)
+    html = login("moderator").get(admin_urls(report)["change"]).content.decode()
+    link = f'<a href="{report.get_absolute_url()}">Открыть опубликованный отчёт на сайте</a>'
+    assert (link in html) is shown
