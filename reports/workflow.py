@@ -46,6 +46,7 @@ class Transition:
     comment_label: str = ""
     confirm: str = ""
     button_class: str = "default"
+    done: str = ""  # what happened, said after it did (%(report)s)
 
 
 TRANSITIONS = {
@@ -59,6 +60,7 @@ TRANSITIONS = {
             frozenset({MUNICIPAL, ASSOCIATION}),
             comment_label=_("Комментарий для Ассоциации (необязательно)"),
             confirm=_("Отчёт уйдёт на проверку в Ассоциацию. Пока он на проверке, править его нельзя."),
+            done=_("Отчёт «%(report)s» отправлен на проверку в Ассоциацию. Пока он на проверке, править его нельзя."),
         ),
         Transition(
             "request_changes",
@@ -70,6 +72,7 @@ TRANSITIONS = {
             comment_label=_("Что нужно исправить (это увидит город)"),
             confirm=_("Отчёт вернётся городу с вашим комментарием."),
             button_class="warning",
+            done=_("Отчёт «%(report)s» возвращён городу на доработку с вашим комментарием."),
         ),
         Transition(
             "publish",
@@ -80,6 +83,7 @@ TRANSITIONS = {
             comment_label=_("Комментарий (необязательно)"),
             confirm=_("Отчёт сразу станет виден всем на сайте."),
             button_class="success",
+            done=_("Отчёт «%(report)s» опубликован: он виден всем на сайте."),
         ),
         Transition(
             "withdraw",
@@ -91,6 +95,7 @@ TRANSITIONS = {
             comment_label=_("Причина (это увидит город)"),
             confirm=_("Отчёт исчезнет с сайта."),
             button_class="danger",
+            done=_("Отчёт «%(report)s» снят с публикации: на сайте его больше нет."),
         ),
         Transition(
             "return_to_draft",
@@ -100,6 +105,7 @@ TRANSITIONS = {
             frozenset({MUNICIPAL, ASSOCIATION}),
             comment_label=_("Комментарий (необязательно)"),
             confirm=_("Отчёт снова станет черновиком, его можно будет исправить и отправить заново."),
+            done=_("Отчёт «%(report)s» снова черновик: его можно исправить и отправить заново."),
         ),
         Transition(
             "publish_archive",

@@ -13,8 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .. import permissions, workflow
+from .. import notifications, permissions, workflow
 from ..models import Report
 from ..snapshots import diff_snapshots, report_snapshot
 from ..status import Status
@@ -83,11 +84,18 @@ class ReportPages:
             raise PermissionDenied
         form = TransitionForm(request.POST or None, transition=transition)
         if request.method == "POST" and form.is_valid():
-            workflow.perform(report, request.user, name, form.cleaned_data["comment"])
-            messages.success(
-                request,
-                _("Готово: «%(action)s» — %(report)s.") % {"action": transition.label, "report": report},
-            )
+            report = workflow.perform(report, request.user, name, form.cleaned_data["comment"])
+            said = [transition.done % {"report": report}]
+            # Who was told: the e-mails went out when the transition committed (reports/notifications.py).
+            told = len(notifications.recipients_for(report.events.select_related("report").latest("created_at", "pk")))
+            if told:
+                said.append(
+                    ngettext(
+                        "Письмо об этом отправлено %(n)s человеку.", "Письмо об этом отправлено %(n)s людям.", told
+                    )
+                    % {"n": told}
+                )
+            messages.success(request, " ".join(said))
             return HttpResponseRedirect(reverse("admin:reports_report_change", args=[report.pk]))
         return TemplateResponse(
             request,

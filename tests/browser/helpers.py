@@ -79,4 +79,4 @@ def do_transition(page: Page, action: str) -> None:
     page.get_by_role("link", name=action, exact=True).click()
     expect(page.get_by_role("heading", name=action)).to_be_visible()
     page.get_by_role("button", name=action, exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text(f"Готово: «{action}»")
+    expect(page.locator(".messagelist .success")).to_contain_text("Отчёт «")

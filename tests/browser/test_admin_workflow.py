@@ -138,7 +138,7 @@ def test_moderator_requests_changes_city_fixes_moderator_publishes(new_page, mak
     screenshots(mod, "request-changes-error")
     mod.get_by_label("Что нужно исправить").fill(CHANGES_COMMENT)
     mod.get_by_role("button", name="Вернуть на доработку").click()
-    expect(mod.locator(".messagelist")).to_contain_text("Готово: «Вернуть на доработку»")
+    expect(mod.locator(".messagelist")).to_contain_text("возвращён городу на доработку")
     expect(status_badge(mod)).to_have_text("Возвращён на доработку")
 
     # The city, in its own browser session.

@@ -108,7 +108,7 @@ def test_report_round_trip_from_city_to_public_search(new_page, seeds, editor, r
     mod.get_by_role("link", name="Вернуть на доработку", exact=True).click()
     mod.get_by_label("Что нужно исправить").fill(COMMENT)
     mod.get_by_role("button", name="Вернуть на доработку").click()
-    expect(mod.locator(".messagelist")).to_contain_text("Готово: «Вернуть на доработку»")
+    expect(mod.locator(".messagelist")).to_contain_text("возвращён городу на доработку")
     expect(status_badge(mod)).to_have_text("Возвращён на доработку")
 
     # 3. The city sees the comment, corrects the achievement (the word stays) and resubmits.

@@ -526,9 +526,29 @@ def test_transition_message_after_redirect(login, make_report):
     response = client.post(transition_url(report, "submit"), {"comment": ""}, follow=True)
 
     assert response.status_code == 200
-    assert "Готово: «Отправить на проверку» — Саяногорск — 2024." in text_of(response)
+    text = text_of(response)
+    assert "Отчёт «Саяногорск — 2024» отправлен на проверку в Ассоциацию." in text
+    assert "Письмо об этом отправлено 1 человеку." in text  # the Association editor
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("start", "name", "said"),
+    [
+        (Status.SUBMITTED, "request_changes", "Отчёт «Саяногорск — 2024» возвращён городу на доработку"),
+        (Status.SUBMITTED, "publish", "Отчёт «Саяногорск — 2024» опубликован: он виден всем на сайте."),
+        (Status.PUBLISHED, "withdraw", "Отчёт «Саяногорск — 2024» снят с публикации: на сайте его больше нет."),
+        (Status.WITHDRAWN, "return_to_draft", "Отчёт «Саяногорск — 2024» снова черновик"),
+    ],
+)
+def test_each_transition_says_what_happened_and_who_was_told(login, make_report, start, name, said):
+    report = make_report(start)
+    response = login("moderator").post(transition_url(report, name), {"comment": "причина"}, follow=True)
+    text = text_of(response)
+    assert said in text
+    assert "Письмо об этом отправлено 1 человеку." in text  # the city's editor
+    assert "Готово:" not in text
 
 
 # --- object ids from another report are not reachable through one's own -----------------
