@@ -63,6 +63,19 @@ TRANSITIONS = {
             done=_("Отчёт «%(report)s» отправлен на проверку в Ассоциацию. Пока он на проверке, править его нельзя."),
         ),
         Transition(
+            "recall",
+            _("Отозвать с проверки"),
+            frozenset({Status.SUBMITTED}),
+            Status.DRAFT,
+            frozenset({MUNICIPAL}),
+            comment_label=_("Комментарий для Ассоциации (необязательно)"),
+            confirm=_(
+                "Отчёт вернётся в черновики, пока Ассоциация его не проверила: его можно будет исправить "
+                "и отправить снова."
+            ),
+            done=_("Отчёт «%(report)s» отозван с проверки и снова черновик: исправьте его и отправьте снова."),
+        ),
+        Transition(
             "request_changes",
             _("Вернуть на доработку"),
             frozenset({Status.SUBMITTED}),
@@ -203,6 +216,11 @@ def _actor_name(user) -> str:
 
 def submit(report, user, comment=""):
     return _apply(report, user, "submit", comment)
+
+
+def recall(report, user, comment=""):
+    """The city takes its submitted report back before the Association has acted on it."""
+    return _apply(report, user, "recall", comment)
 
 
 def request_changes(report, user, comment):

@@ -248,3 +248,19 @@ def test_city_editor_cannot_open_another_citys_report(page, make_report, editor,
         assert "Когалым — " not in page.content(), url
         # Refused, not found, or sent back to the start page with "not found".
         assert response.status in (403, 404) or page.url.endswith("/admin/"), (url, response.status, page.url)
+
+
+def test_city_editor_recalls_a_submitted_report_and_edits_it_again(page, editor, make_report):
+    """Issue 14, item 3: until the Association acts, the city may take its report back."""
+    report = make_report(Status.SUBMITTED)
+    login(page, editor)
+    page.goto(f"/admin/reports/report/{report.pk}/change/")
+    expect(status_badge(page)).to_have_text("На проверке")
+    do_transition(page, "Отозвать с проверки")
+    expect(page.locator(".messagelist")).to_contain_text("отозван с проверки и снова черновик")
+    expect(status_badge(page)).to_have_text("Черновик")
+    expect(page.get_by_role("button", name="Сохранить и продолжить редактирование").first).to_be_visible()
+    screenshots(page, "report-recalled")
+    report.refresh_from_db()
+    assert report.status == Status.DRAFT
+    assert [e.transition for e in report.events.all()][-1] == "recall"

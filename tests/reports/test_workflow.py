@@ -41,6 +41,7 @@ ACTOR_KINDS = (CITY, OTHER_CITY, ASSOCIATION, SUPERUSER, NO_ROLE, INACTIVE_ASSOC
 # The specification: transition -> (source statuses, target, actor kinds allowed, comment required).
 SPEC = {
     "submit": ({D, C}, S, {CITY, ASSOCIATION, SUPERUSER}, False),
+    "recall": ({S}, D, {CITY}, False),  # until the Association acts on it
     "request_changes": ({S}, C, {ASSOCIATION, SUPERUSER}, True),
     "publish": ({S}, P, {ASSOCIATION, SUPERUSER}, False),
     "withdraw": ({P}, W, {ASSOCIATION, SUPERUSER}, True),

@@ -34,6 +34,7 @@ COMMENT = "Добавьте цифры по форуму ТОС"
 # The status each transition starts from.
 SOURCE = {
     "submit": Status.DRAFT,
+    "recall": Status.SUBMITTED,
     "request_changes": Status.SUBMITTED,
     "publish": Status.SUBMITTED,
     "withdraw": Status.PUBLISHED,
@@ -180,6 +181,7 @@ ALLOWED_GETS = [
     ("version_diff GET", "moderator", ACHIEVEMENT),
     ("transition:submit GET", "city", "Отправить на проверку"),
     ("transition:submit GET", "moderator", "Отправить на проверку"),
+    ("transition:recall GET", "city", "Отозвать с проверки"),
     ("transition:request_changes GET", "moderator", "Вернуть на доработку"),
     ("transition:publish GET", "moderator", "Опубликовать"),
     ("transition:withdraw GET", "moderator", "Снять с публикации"),
@@ -243,6 +245,7 @@ def test_allowed_user_deletes_draft(who, login, make_report, sayan):
     [
         ("submit", "city"),
         ("submit", "moderator"),
+        ("recall", "city"),
         ("request_changes", "moderator"),
         ("publish", "moderator"),
         ("withdraw", "moderator"),
