@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_association_editor
+
 from .. import permissions, publication
 from ..concurrency import StaleReportError, claim_version
 from ..models import Achievement, Problem, Proposal, Report, Task
@@ -64,7 +66,13 @@ class ItemAdmin(ScopedHistoryAdmin):
         return qs if q is None else qs.filter(q)
 
     def has_module_permission(self, request):
-        return super().has_module_permission(request) and permissions.can_view_report(request.user, None)
+        # The lists of items across reports are the Association's tool (all tasks of a year, every
+        # request to it); a city writes its items in its report's form, and the menu stays short.
+        return (
+            super().has_module_permission(request)
+            and permissions.can_view_report(request.user, None)
+            and is_association_editor(request.user)
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is not None and _report_of(obj) is None:

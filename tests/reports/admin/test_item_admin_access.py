@@ -342,3 +342,16 @@ def test_item_edit_cannot_move_it_to_another_report(login, make_report, kogalym,
     s.item.refresh_from_db()
     assert (s.item.report_id, s.item.text) == (s.report.pk, NEW_TEXT)
     assert foreign.achievements.count() == 1
+
+
+@pytest.mark.parametrize(("who", "shown"), [("city", False), ("moderator", True), ("superuser", True)])
+def test_the_item_lists_are_in_the_menu_of_the_association_only(login, make_report, who, shown):
+    """Issue 14, item 6: a city writes items in its report's form; the cross-report lists
+    (all achievements, tasks, problems, requests) only crowd its menu."""
+    make_report()
+    client = login(who)
+    for page in ("/admin/", "/admin/reports/"):
+        html = client.get(page).content.decode()
+        for model in ("achievement", "problem", "task", "proposal"):
+            assert (f'href="/admin/reports/{model}/"' in html) is shown, (page, model)
+        assert 'href="/admin/reports/report/"' in html
