@@ -431,6 +431,13 @@ class ReportEvent(models.Model):
     actor_name = models.CharField(_("кто (имя)"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
     comment = models.TextField(_("комментарий"), blank=True)
+    # What readers of the site are told when a report is withdrawn (its former address says it);
+    # the comment above stays between the Association and the city.
+    public_comment = models.TextField(_("пояснение для читателей сайта"), blank=True)
+    # Remarks on one section or one item, written when returning a report: a list of
+    # {"section": key, "item": id or None, "number": n, "excerpt": "…", "text": "…"}
+    # (reports/review_notes.py reads and writes them).
+    notes = models.JSONField(_("замечания к разделам и пунктам"), default=list, blank=True)
     snapshot = models.JSONField(_("снимок отчёта"), default=dict)
 
     class Meta:
