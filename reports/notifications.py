@@ -16,6 +16,7 @@ from django.utils import translation
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS
 
+from . import review_notes
 from .status import Status
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def notify_transition(event_id: int) -> int:
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "event": event,
+                "notes": review_notes.labelled(event.notes),
                 "report": event.report,
                 "url": settings.PORTAL_BASE_URL + reverse("admin:reports_report_change", args=[event.report_id]),
                 # The address the city will want to share, once the report is public.

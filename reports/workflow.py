@@ -47,6 +47,10 @@ class Transition:
     confirm: str = ""
     button_class: str = "default"
     done: str = ""  # what happened, said after it did (%(report)s)
+    # Asks, besides the comment for the other side, for an explanation shown to readers of the site.
+    public_comment_label: str = ""
+    # Offers remarks on each section and item of the report (reports/review_notes.py).
+    takes_notes: bool = False
 
 
 TRANSITIONS = {
@@ -85,6 +89,7 @@ TRANSITIONS = {
             comment_label=_("Что нужно исправить (это увидит город)"),
             confirm=_("Отчёт вернётся городу с вашим комментарием."),
             button_class="warning",
+            takes_notes=True,
             done=_("Отчёт «%(report)s» возвращён городу на доработку с вашим комментарием."),
         ),
         Transition(
@@ -106,6 +111,7 @@ TRANSITIONS = {
             frozenset({ASSOCIATION}),
             comment_required=True,
             comment_label=_("Причина (это увидит город)"),
+            public_comment_label=_("Пояснение для читателей сайта (необязательно): его покажет прежний адрес отчёта"),
             confirm=_("Отчёт исчезнет с сайта."),
             button_class="danger",
             done=_("Отчёт «%(report)s» снят с публикации: на сайте его больше нет."),
@@ -159,9 +165,11 @@ def available_transitions(user, report) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if can_transition(user, report, t.name)]
 
 
-def _apply(report: Report, user, name: str, comment: str = "") -> Report:
+def _apply(report: Report, user, name: str, comment: str = "", public_comment: str = "", notes=()) -> Report:
     t = TRANSITIONS[name]
     comment = (comment or "").strip()
+    public_comment = (public_comment or "").strip() if t.public_comment_label else ""
+    notes = list(notes) if t.takes_notes else []
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("municipality").get(pk=report.pk)
         if user is not None and not can_view_report(user, locked):
@@ -173,7 +181,7 @@ def _apply(report: Report, user, name: str, comment: str = "") -> Report:
                 _("Действие «%(action)s» невозможно: отчёт в статусе «%(status)s».")
                 % {"action": t.label, "status": locked.get_status_display()}
             )
-        if t.comment_required and not comment:
+        if t.comment_required and not (comment or notes):
             raise CommentRequired(_("Напишите комментарий: без него это действие не выполняется."))
 
         from_status = locked.status
@@ -199,6 +207,8 @@ def _apply(report: Report, user, name: str, comment: str = "") -> Report:
             actor=user,
             actor_name=_actor_name(user),
             comment=comment,
+            public_comment=public_comment,
+            notes=notes,
             snapshot=report_snapshot(locked),
         )
         # Appears on or disappears from the site, in this transaction.
@@ -223,16 +233,18 @@ def recall(report, user, comment=""):
     return _apply(report, user, "recall", comment)
 
 
-def request_changes(report, user, comment):
-    return _apply(report, user, "request_changes", comment)
+def request_changes(report, user, comment, notes=()):
+    """`notes`: remarks on sections and items (review_notes.collect()); they count as the comment."""
+    return _apply(report, user, "request_changes", comment, notes=notes)
 
 
 def publish(report, user, comment=""):
     return _apply(report, user, "publish", comment)
 
 
-def withdraw(report, user, comment):
-    return _apply(report, user, "withdraw", comment)
+def withdraw(report, user, comment, public_comment=""):
+    """`public_comment`: what the report's former address tells readers (the comment is internal)."""
+    return _apply(report, user, "withdraw", comment, public_comment=public_comment)
 
 
 def return_to_draft(report, user, comment=""):
@@ -244,8 +256,8 @@ def publish_archive(report, comment=""):
     return _apply(report, None, "publish_archive", comment)
 
 
-def perform(report, user, name: str, comment: str = "") -> Report:
+def perform(report, user, name: str, comment: str = "", public_comment: str = "", notes=()) -> Report:
     """Dispatch by name (for the admin's workflow buttons); unknown names are refused."""
     if name not in TRANSITIONS or user is None:
         raise TransitionNotAllowed(_("Неизвестное действие."))
-    return _apply(report, user, name, comment)
+    return _apply(report, user, name, comment, public_comment=public_comment, notes=notes)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.text import plain_text
 
+from .. import review_notes
 from ..concurrency import StaleReportError
 from ..models import Report
 
@@ -80,6 +81,9 @@ class ItemForm(ReportVersionFormMixin, PlainTextMixin, forms.ModelForm):
 
 
 class TransitionForm(PlainTextMixin, forms.Form):
+    """The confirmation page of a workflow action: a comment for the other side; for a withdrawal
+    also what readers of the site are told; for a return, remarks on sections and items."""
+
     comment = forms.CharField(
         label=_("Комментарий"),
         required=False,
@@ -87,11 +91,58 @@ class TransitionForm(PlainTextMixin, forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args, transition, **kwargs):
+    def __init__(self, *args, transition, report=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.transition = transition
         self.fields["comment"].label = transition.comment_label or _("Комментарий")
-        self.fields["comment"].required = transition.comment_required
+        # A return may say everything in remarks on items; clean() asks for one or the other.
+        self.fields["comment"].required = transition.comment_required and not transition.takes_notes
         if transition.comment_required:
             self.fields["comment"].error_messages["required"] = _(
                 "Напишите комментарий: без него это действие не выполняется."
             )
+        if transition.public_comment_label:
+            self.fields["public_comment"] = forms.CharField(
+                label=transition.public_comment_label,
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                help_text=_("Например: «Отчёт снят по просьбе города: готовится исправленная версия»."),
+            )
+        self.note_targets = review_notes.targets(report) if transition.takes_notes and report else []
+        for target in self.note_targets:
+            self.fields[target.field_name] = forms.CharField(
+                label=review_notes.label({"section": target.section, "item": target.item, "number": target.number}),
+                required=False,
+                max_length=review_notes.NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 70, "class": "review-note"}),
+            )
+
+    def note_groups(self) -> list[dict]:
+        """The remark fields by section, for the template: title, the section's own field, its
+        items' (excerpt, field) pairs, and whether anything in it is filled in or wrong (open)."""
+        groups = []
+        for target in self.note_targets:
+            field = self[target.field_name]
+            if target.item is None:
+                groups.append({"title": target.excerpt, "field": field, "items": [], "open": False})
+            else:
+                groups[-1]["items"].append((target.excerpt, field))
+            if field.value() or field.errors:
+                groups[-1]["open"] = True
+        return groups
+
+    def notes(self) -> list[dict]:
+        return review_notes.collect(self.note_targets, self.cleaned_data)
+
+    def clean(self):
+        data = super().clean()
+        if self.transition.takes_notes and self.transition.comment_required:
+            if not data.get("comment") and not review_notes.collect(self.note_targets, data):
+                self.add_error(
+                    "comment",
+                    _(
+                        "Напишите комментарий или замечание хотя бы к одному разделу или пункту: без этого отчёт не вернуть."
+                    ),
+                )
+        return data

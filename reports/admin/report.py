@@ -1,22 +1,50 @@
 from django import forms
 from django.contrib import admin
 from django.db import IntegrityError
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, publication, workflow
+from .. import permissions, publication, review_notes, workflow
 from ..concurrency import StaleReportError, claim_version
-from ..models import SECTIONS, Report, Task
+from ..models import SECTION_BY_KEY, SECTIONS, Report, Task
 from . import views
 from .filters import scoped_filters
 from .forms import PlainTextForm, ReportForm
 from .history import ScopedHistoryAdmin
 from .upload import UploadPages
 
-TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})
+
+class NotedTextarea(forms.Textarea):
+    """An item's text box with the Association's remarks on that item under it (review_notes)."""
+
+    notes = ()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        remarks = format_html_join(
+            "",
+            '<div class="reviewer-note" role="note"><strong>{}</strong> {}</div>',
+            ((_("Замечание Ассоциации:"), linebreaksbr(note)) for note in self.notes),
+        )
+        return html + remarks
+
+
+TEXTAREA = NotedTextarea(attrs={"rows": 3, "cols": 90, "class": "item-text"})
 POSITION = forms.NumberInput(attrs={"class": "narrow-number", "min": 0})
+
+
+class ItemRowForm(PlainTextForm):
+    """One item row of the report form; shows the remarks of the return under the item's text."""
+
+    def __init__(self, *args, reviewer_notes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        notes = (reviewer_notes or {}).get(self.instance.pk) if self.instance.pk else None
+        widget = self.fields["text"].widget if "text" in self.fields else None
+        if notes and isinstance(widget, NotedTextarea):
+            widget.notes = notes  # the field (and its widget) is this form's own copy
 
 
 def status_badge(status: str, label) -> str:
@@ -24,7 +52,7 @@ def status_badge(status: str, label) -> str:
 
 
 class ItemInline(admin.TabularInline):
-    form = PlainTextForm
+    form = ItemRowForm
     extra = 0
     fields = ("position", "text")
     classes = ("report-section",)
@@ -219,7 +247,26 @@ class ReportAdmin(views.ReportPages, UploadPages, ScopedHistoryAdmin):
                 can_edit_now=self.has_change_permission(request, obj),
                 status_hint=views.status_hint(request.user, obj),
             )
+            extra["open_notes"] = review_notes.open_notes(obj, extra["events"])
+            for event in extra["events"]:  # the timeline keeps every return's remarks
+                event.labelled_notes = review_notes.labelled(event.notes)
         return super().change_view(request, object_id, form_url, extra)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj is not None and obj.pk:
+            # The remarks of the return, under the items they are about (cached per request).
+            notes = getattr(request, "_review_notes", None)
+            if notes is None:
+                notes = request._review_notes = review_notes.by_item(review_notes.open_notes(obj))
+            section = inline.model
+            kwargs["form_kwargs"] = {
+                **kwargs.get("form_kwargs", {}),
+                "reviewer_notes": {
+                    item: texts for (key, item), texts in notes.items() if SECTION_BY_KEY[key].model is section
+                },
+            }
+        return kwargs
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["report_sections"] = SECTIONS  # the "add a row" links (change_form.html)

@@ -82,9 +82,16 @@ class ReportPages:
             raise Http404
         if not workflow.can_transition(request.user, report, name):
             raise PermissionDenied
-        form = TransitionForm(request.POST or None, transition=transition)
+        form = TransitionForm(request.POST or None, transition=transition, report=report)
         if request.method == "POST" and form.is_valid():
-            report = workflow.perform(report, request.user, name, form.cleaned_data["comment"])
+            report = workflow.perform(
+                report,
+                request.user,
+                name,
+                form.cleaned_data["comment"],
+                public_comment=form.cleaned_data.get("public_comment", ""),
+                notes=form.notes(),
+            )
             said = [transition.done % {"report": report}]
             # Who was told: the e-mails went out when the transition committed (reports/notifications.py).
             told = len(notifications.recipients_for(report.events.select_related("report").latest("created_at", "pk")))
