@@ -230,7 +230,8 @@ def _signed_in(request) -> bool:
 
 
 class PublicPageCacheMiddleware:
-    """Goes right after LocaleMiddleware (the language is part of the key)."""
+    """Goes right after the language middleware (the language is part of the key: it comes from the
+    language cookie only, so a page has one copy per language, whatever the browser's Accept-Language)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -303,7 +304,8 @@ def _finish(response, generation: int) -> None:
     response["Last-Modified"] = http_date(generation // 1_000_000)
     # Revalidate every time (cheap with the ETag): a publication shows at once.
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    # The language cookie chooses the language (portal/language.py); Accept-Language changes nothing.
+    patch_vary_headers(response, ("Cookie",))
 
 
 def _freeze(response) -> tuple:

@@ -86,7 +86,8 @@ MIDDLEWARE = [
     "portal.db_watchdog.DatabaseDeadlineMiddleware",
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Russian unless the reader chose English (the language cookie); never Accept-Language (portal/language.py).
+    "portal.language.ChosenLanguageMiddleware",
     # After the language is known: anonymous public pages from the cache (portal/page_cache.py).
     # A page served from it needs nothing below (it looks for the session cookie itself).
     "portal.page_cache.PublicPageCacheMiddleware",
@@ -228,6 +229,9 @@ LANGUAGES = [("ru", _("Русский")), ("en", _("English"))]
 # locale/: the portal's own catalogs (makemessages); locale_thirdparty/: Russian for
 # django-simple-history, which ships only ru_RU.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
+# The reader's choice of language (portal/language.py) outlives the browser's session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Krasnoyarsk"
 USE_I18N = True
 USE_TZ = True

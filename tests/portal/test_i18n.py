@@ -32,7 +32,7 @@ HTML_LANG = re.compile(r'<html[^>]*\blang="([^"]+)"')
 
 @pytest.fixture(autouse=True)
 def _default_language_afterwards():
-    """LocaleMiddleware activates the request's language in this thread and leaves it active.
+    """The language middleware activates the request's language in this thread and leaves it active.
 
     Put Russian back, so tests that run later outside a request are not served English.
     """
@@ -188,42 +188,75 @@ def test_no_second_language_switch_route(client):
     assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 404
 
 
-@pytest.mark.parametrize("header", ["en", "en-GB,en;q=0.9,ru;q=0.5", "en-US"])
-def test_accept_language_alone_gives_english(client, published, header):
+def choose(client, language):
+    """The reader's choice, as the switch leaves it: the language cookie."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+@pytest.mark.parametrize("header", ["en", "en-GB,en;q=0.9,ru;q=0.5", "en-US", "de-DE,de;q=0.9,en;q=0.8"])
+def test_accept_language_is_not_asked(client, published, header):
+    """Russian whatever the browser says: only the reader's choice (the cookie) gives English."""
+    for path in ("/", "/reports/", published.get_absolute_url(), "/api/"):
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=header)
+        html = text_of(response)
+        assert html_lang(html) == "ru", path
+        assert response["Content-Language"] == "ru"
+        # The language depends on the cookie alone: caches must not keep a copy per browser language.
+        vary = {v.strip().lower() for v in response["Vary"].split(",")}
+        assert "accept-language" not in vary and "cookie" in vary, (path, response["Vary"])
     home = text_of(client.get("/", HTTP_ACCEPT_LANGUAGE=header))
-    assert html_lang(home) == "en"
-    assert "Latest reports" in home and "Новые отчёты" not in home
-    reports = text_of(client.get("/reports/", HTTP_ACCEPT_LANGUAGE=header))
-    assert html_lang(reports) == "en"
-    assert "1 report found" in reports
+    assert "Новые отчёты" in home and "Latest reports" not in home
+    assert "Найден 1 отчёт" in text_of(client.get("/reports/", HTTP_ACCEPT_LANGUAGE=header))
 
 
-def test_accept_language_russian_stays_russian(client, published):
-    home = text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9,en;q=0.8"))
-    assert html_lang(home) == "ru" and "Новые отчёты" in home
+def test_english_only_when_chosen_and_it_stays_chosen(client, published):
+    # A browser in English: Russian.
+    assert html_lang(text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))) == "ru"
+    # The reader chooses English with the switch: the cookie is kept for a year, not for the session.
+    response = client.get("/language/", {"language": "en", "next": "/reports/"}, HTTP_ACCEPT_LANGUAGE="en")
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en" and int(cookie["max-age"]) >= 300 * 24 * 3600
+    for path in ("/", "/reports/", published.get_absolute_url()):
+        html = text_of(client.get(path, HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9"))
+        assert html_lang(html) == "en", path  # the choice wins over the browser either way
+    assert "Latest reports" in text_of(client.get("/"))
+
+
+@pytest.mark.parametrize("cookie", ["xx", "", "ru", "RU", "en" * 300])
+def test_a_cookie_naming_no_portal_language_gives_russian(client, published, cookie):
+    html = text_of(choose(client, cookie).get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert html_lang(html) == "ru"
+
+
+def test_a_regional_variant_of_english_in_the_cookie_is_english(client, published):
+    assert html_lang(text_of(choose(client, "en-us").get("/"))) == "en"
 
 
 def test_english_404_and_feed(client, published):
-    response = client.get("/reports/nowhere/1999/", HTTP_ACCEPT_LANGUAGE="en")
+    choose(client, "en")
+    response = client.get("/reports/nowhere/1999/")
     assert response.status_code == 404
     assert "This page does not exist" in response.content.decode("utf-8")
 
-    feed = text_of(client.get("/feed/", HTTP_ACCEPT_LANGUAGE="en"))
+    feed = text_of(client.get("/feed/"))
     assert "New ASDG city reports on public engagement" in feed
     assert "Achievements: 1, problems: 1, tasks: 1, requests to the Association: 1." in feed
 
 
 def test_admin_login_in_english_is_djangos_own_english(client):
-    html = text_of(client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en"))
+    # A browser in English gets the Russian back office...
+    russian = text_of(client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert html_lang(russian) == "ru"
+    assert "Войти" in russian and "Отчёты городов АСДГ — рабочий кабинет" in russian
+
+    # ...until its reader chooses English (the same cookie as the public site's switch).
+    html = text_of(choose(client, "en").get("/admin/login/", HTTP_ACCEPT_LANGUAGE="ru"))
     assert html_lang(html) == "en"
     for phrase in ("Log in", "Username:", "Password:"):
         assert phrase in html
     assert "ASDG city reports — back office" in html  # the portal's own site header
     assert "Войти" not in html
-
-    russian = text_of(client.get("/admin/login/"))
-    assert html_lang(russian) == "ru"
-    assert "Войти" in russian and "Отчёты городов АСДГ — рабочий кабинет" in russian
 
 
 # Cyrillic that may stay on an English page, and why.
@@ -253,7 +286,7 @@ ALLOWED_CYRILLIC = [
     ],
 )
 def test_english_public_pages_have_no_untranslated_russian(client, latin_report, path):
-    html = text_of(client.get(path, HTTP_ACCEPT_LANGUAGE="en"))
+    html = text_of(choose(client, "en").get(path))
     assert html_lang(html) == "en"
     for allowed in ALLOWED_CYRILLIC:
         html = allowed.sub("", html)

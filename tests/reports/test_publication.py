@@ -10,6 +10,7 @@ language, and that what a visitor is served shows the change.
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -67,8 +68,15 @@ def assert_stored_is_fresh(report: Report) -> None:
     assert json.loads(document.content) == json.loads(json.dumps(expected))
 
 
+def reader(language: str) -> Client:
+    """A visitor reading in `language` (the language cookie the site's switch sets)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
 def served(url: str, language: str = "ru") -> str:
-    response = Client().get(url, HTTP_ACCEPT_LANGUAGE=language)
+    response = reader(language).get(url)
     assert response.status_code == 200, (url, response.status_code)
     return response.content.decode()
 
@@ -76,7 +84,7 @@ def served(url: str, language: str = "ru") -> str:
 def warm(report: Report) -> None:
     for language in LANGUAGES:
         for url in (report.get_absolute_url(), report.municipality.get_absolute_url(), "/reports/", "/feed/"):
-            Client().get(url, HTTP_ACCEPT_LANGUAGE=language)
+            reader(language).get(url)
     Client().get(f"/api/reports/{report.pk}/", HTTP_ACCEPT="application/json")
 
 
@@ -107,8 +115,8 @@ def test_withdrawing_deletes_the_renderings_and_the_city_page(published, moderat
     assert not ReportRendering.objects.filter(report=published).exists()
     assert not MunicipalityRendering.objects.filter(municipality_id=published.municipality_id).exists()
     for language in LANGUAGES:
-        assert Client().get(published.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).status_code == 404
-        assert Client().get(published.municipality.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).status_code == 404
+        assert reader(language).get(published.get_absolute_url()).status_code == 404
+        assert reader(language).get(published.municipality.get_absolute_url()).status_code == 404
         assert "Саяногорск" not in served("/reports/", language)
     assert Client().get(f"/api/reports/{published.pk}/").status_code == 404
 
@@ -258,7 +266,7 @@ def test_a_new_release_renders_on_read_and_never_serves_the_old(published, monke
     page_cache.clear_process_memory()
     renderings._cached_stamp.cache_clear()
     try:
-        page = Client().get(url, HTTP_ACCEPT_LANGUAGE="ru")  # a new generation is not needed
+        page = reader("ru").get(url)  # a new generation is not needed
         body = page.content.decode()
         assert "старый шаблон" not in body and "Проведён форум ТОС" in body
         row = ReportRendering.objects.get(report=published, format="html", language="ru")

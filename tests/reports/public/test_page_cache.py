@@ -4,6 +4,7 @@ conditional GET — with whether a page may be served decided by the database.""
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -182,13 +183,46 @@ def test_signed_in_people_are_never_served_from_the_cache(login, published, anon
     assert client.get("/admin/").status_code == 200
 
 
-def test_languages_are_cached_separately(anon, published):
-    url = published.get_absolute_url()
+def english():
+    """A visitor who chose English with the switch (the language cookie)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.mark.parametrize("url", ["/", "/reports/", "/municipalities/sayanogorsk/", "/api/", "report"])
+def test_languages_are_cached_separately(anon, published, url):
+    url = published.get_absolute_url() if url == "report" else url
     ru = get(anon, url)
-    en = get(anon, url, HTTP_ACCEPT_LANGUAGE="en")
-    assert en["X-Page-Cache"] == "miss"
+    en = get(english(), url)
+    assert ru["X-Page-Cache"] == en["X-Page-Cache"] == "miss"
     assert '<html lang="en"' in en.content.decode() and '<html lang="ru"' in ru.content.decode()
-    assert get(anon, url, HTTP_ACCEPT_LANGUAGE="en").content == en.content
+    # Each served from its own copy, never the other language's: in either order, however the
+    # browser is set up.
+    for _ in range(2):
+        again_en = get(english(), url, HTTP_ACCEPT_LANGUAGE="ru")
+        again_ru = get(Client(), url, HTTP_ACCEPT_LANGUAGE="en")
+        assert again_en["X-Page-Cache"] == again_ru["X-Page-Cache"] == "hit"
+        assert again_en.content == en.content and again_ru.content == ru.content
+        assert again_en["ETag"] != again_ru["ETag"]
+        assert again_en["Content-Language"] == "en" and again_ru["Content-Language"] == "ru"
+    # A 304 for the copy a browser holds only when it is that language's copy.
+    assert get(english(), url, HTTP_IF_NONE_MATCH=en["ETag"]).status_code == 304
+    assert get(Client(), url, HTTP_IF_NONE_MATCH=en["ETag"]).status_code == 200
+
+
+def test_browser_languages_share_one_copy(anon, published):
+    """The key does not hold Accept-Language: every browser setting is one Russian page (one copy),
+    and the page varies by Cookie only."""
+    url = published.get_absolute_url()
+    first = get(anon, url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert first["X-Page-Cache"] == "miss" and '<html lang="ru"' in first.content.decode()
+    for header in ("en", "de-DE", "ru-RU,ru;q=0.9", "fr;q=0.1", ""):
+        again = get(Client(), url, HTTP_ACCEPT_LANGUAGE=header)
+        assert again["X-Page-Cache"] == "hit", header
+        assert again.content == first.content
+    vary = {v.strip().lower() for v in first["Vary"].split(",")}
+    assert "cookie" in vary and "accept-language" not in vary
 
 
 def test_api_json_and_html_are_cached_separately(anon, published):
