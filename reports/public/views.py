@@ -21,6 +21,7 @@ from ..models import Municipality, Report
 from ..status import Status
 from . import renderings
 from .filters import ReportFilter
+from .gone import withdrawn_report_response
 from .links import municipality_url, report_url
 
 PAGE_SIZE = 20
@@ -120,7 +121,7 @@ def report_detail(request, slug, year):
     """Two queries: the report with its stored body in the page's language, and the links."""
     page = renderings.report_page(slug, year, get_language())
     if page is None:
-        raise Http404(_("Такого опубликованного отчёта нет."))
+        return withdrawn_report_response(request, slug, year)  # 410 if it was withdrawn, else 404
     query = request.GET.get("q", "").strip()
     if query:  # the words of a search marked: rendered for this visitor, never stored
         report = Report.objects.published_with_sections().get(pk=page.id)

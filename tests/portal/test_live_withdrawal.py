@@ -106,7 +106,7 @@ class Site:
 
     def shows_report(self, name, response) -> bool:
         if name in ("page", "api", "city"):
-            return response.status != 404
+            return response.status not in (404, 410)  # the page's former address answers 410
         body = response.body.decode()
         return self.report.municipality.name in body
 
@@ -119,7 +119,7 @@ class Site:
             answers = list(pool.map(lambda job: (job, self.get(*job)), jobs))
         stale = {}
         for (name, etag), response in answers:
-            assert response.status in (200, 304, 404), (phase, name, response.status, response.body[:300])
+            assert response.status in (200, 304, 404, 410), (phase, name, response.status, response.body[:300])
             if response.status == 304 or self.shows_report(name, response):
                 key = f"{name}{' (old ETag)' if etag else ''}"
                 stale[key] = stale.get(key, 0) + 1
