@@ -70,6 +70,7 @@ class PortalAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
+        from reports import permissions
         from reports.permissions import visible_municipalities, visible_reports
         from reports.status import Status
 
@@ -83,8 +84,15 @@ class PortalAdminSite(admin.AdminSite):
             context["is_association"] = True
         elif is_municipal_editor(user):
             context["my_reports"] = list(reports[:100])
-            context["my_municipalities"] = list(visible_municipalities(user))
-            context["next_year_to_report"] = timezone.localdate().year - 1
+            context["my_municipalities"] = municipalities = list(visible_municipalities(user))
+            # The year reports are written for now: the last one. The button offers it only to a
+            # municipality without a report for it; one that has one gets a link to it instead.
+            year = timezone.localdate().year - 1
+            written = {r.municipality_id: r for r in reports.filter(year=year)}
+            context["reporting_year"] = year
+            context["to_write"] = [m for m in municipalities if m.pk not in written]
+            context["written_this_year"] = [(r, permissions.can_edit_report(user, r)) for r in written.values()]
+            context["several_municipalities"] = len(municipalities) > 1
             context["is_municipal"] = True
         context.update(extra_context or {})
         return super().index(request, context)

@@ -2,6 +2,8 @@
 report and item forms."""
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.text import plain_text
@@ -69,9 +71,24 @@ class ReportForm(ReportVersionFormMixin, PlainTextMixin, forms.ModelForm):
         municipality_id = data["municipality"].pk if data.get("municipality") else self.instance.municipality_id
         year = data.get("year")
         if municipality_id and year:
-            clash = Report.objects.filter(municipality_id=municipality_id, year=year).exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("year", _("У этого муниципалитета уже есть отчёт за %(year)s год.") % {"year": year})
+            clash = (
+                Report.objects.filter(municipality_id=municipality_id, year=year)
+                .exclude(pk=self.instance.pk)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if clash:
+                # The other report is of a municipality this person may write for (the select
+                # offers only those; an existing report's municipality is fixed): a link they may follow.
+                self.add_error(
+                    "year",
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("У этого муниципалитета уже есть отчёт за %(year)s год.") % {"year": year},
+                        reverse("admin:reports_report_change", args=[clash]),
+                        _("Открыть его"),
+                    ),
+                )
         return data
 
 

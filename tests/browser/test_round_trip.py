@@ -88,7 +88,10 @@ def test_report_round_trip_from_city_to_public_search(new_page, seeds, editor, r
     # 1. The city editor writes the 2026 report and submits it.
     city = new_page()
     login(city, editor)
-    city.get_by_role("link", name=re.compile(r"^Написать отчёт за \d{4} год$")).click()
+    # The seeds hold Саяногорск's report for last year: the start page offers to continue that one
+    # (issue 14, item 1), so the new year's report is started from the list's «Добавить».
+    expect(city.get_by_role("link", name=re.compile(r"^Написать отчёт за"))).to_have_count(0)
+    city.goto(city.url.split("/admin/")[0] + "/admin/reports/report/add/")
     expect(city).to_have_url(re.compile(r"/admin/reports/report/add/"))
     city.get_by_label("Отчётный год").fill(str(YEAR))
     section(city, "1. Что удалось сделать за год").get_by_role("textbox").first.fill(FIRST_TEXT)
