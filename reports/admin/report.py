@@ -1,8 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import IntegrityError
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +234,19 @@ class ReportAdmin(views.ReportPages, UploadPages, ScopedHistoryAdmin):
             request.POST = request.POST.copy()
             request.POST["_continue"] = "1"
         return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        # «Сохранить и отправить на проверку» (and the other workflow buttons of an editable form):
+        # the form is saved by now — it was valid — so go on to confirm the action.
+        name = request.POST.get("_then")
+        if name and workflow.can_transition(request.user, obj, name):
+            messages.info(
+                request,
+                _("Изменения сохранены. Подтвердите действие «%(action)s».")
+                % {"action": workflow.TRANSITIONS[name].label},
+            )
+            return HttpResponseRedirect(reverse("admin:reports_report_transition", args=[obj.pk, name]))
+        return super().response_change(request, obj)
 
     # --- the report page: status, workflow buttons, timeline --------------------------------
 

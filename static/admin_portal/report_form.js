@@ -30,4 +30,23 @@
   // earlier (the form's media is in <head>); jQuery runs those in order, so this one runs after it.
   if (window.django && django.jQuery) { django.jQuery(touch); } else { window.addEventListener("load", touch); }
   document.addEventListener("formset:added", function (event) { labelCells(event.target); });
+
+  // Unsaved changes are not lost by leaving the page (a link, the browser's back, closing the tab):
+  // the browser asks first. Saving (any submit button of the form) is leaving on purpose.
+  var form = document.getElementById("report_form");
+  if (form) {
+    var dirty = false;
+    var touched = function () { dirty = true; };
+    form.addEventListener("input", touched);
+    form.addEventListener("change", touched);
+    document.addEventListener("formset:added", touched);
+    document.addEventListener("formset:removed", touched);
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";  // older browsers need a value to ask
+      }
+    });
+  }
 })();

@@ -75,8 +75,10 @@ def status_badge(page: Page):
 
 
 def do_transition(page: Page, action: str) -> None:
-    """Click a workflow button on the report page and confirm on the confirmation page."""
-    page.get_by_role("link", name=action, exact=True).click()
+    """Click a workflow button on the report page and confirm on the confirmation page. On a form
+    this person may still edit the button saves the form first («Сохранить и отправить на
+    проверку»); elsewhere it is a link named after the action."""
+    page.locator(".workflow-actions .workflow-button").filter(has_text=action).click()
     expect(page.get_by_role("heading", name=action)).to_be_visible()
     page.get_by_role("button", name=action, exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("Отчёт «")
