@@ -15,6 +15,7 @@ from . import views
 from .filters import scoped_filters
 from .forms import PlainTextForm, ReportForm
 from .history import ScopedHistoryAdmin
+from .preview import PreviewPage
 from .upload import UploadPages
 
 
@@ -102,7 +103,7 @@ SECTION_INLINES = [section_inline(number, section) for number, section in enumer
 
 
 @admin.register(Report)
-class ReportAdmin(views.ReportPages, UploadPages, ScopedHistoryAdmin):
+class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmin):
     form = ReportForm
     inlines = SECTION_INLINES
     list_display = ("__str__", "municipality_region", "year", "status_label", "updated_at", "published_at")
@@ -296,6 +297,7 @@ class ReportAdmin(views.ReportPages, UploadPages, ScopedHistoryAdmin):
                 name="%s_%s_transition" % info,
             ),
             path("<path:object_id>/versions/", wrap(self.versions_view), name="%s_%s_versions" % info),
+            path("<path:object_id>/preview/", wrap(self.preview_view), name="%s_%s_preview" % info),
             path(
                 "<path:object_id>/versions/diff/",
                 wrap(self.version_diff_view),

@@ -92,9 +92,10 @@ def stamp(subject: str, format: str, language: str = "") -> str:
 # --- making them -------------------------------------------------------------------------------
 
 
-def report_body_html(report: Report, query: str = "") -> str:
+def report_body_html(report: Report, query: str = "", preview: bool = False) -> str:
     """The body of a report page (sections prefetched). With `query`, the words are marked (such a
-    body is rendered for one visitor and never stored)."""
+    body is rendered for one visitor and never stored). `preview`: the back office's preview of a
+    report that is not published (reports/admin/preview.py), never stored either."""
     from .. import search
 
     sections = []
@@ -104,7 +105,8 @@ def report_body_html(report: Report, query: str = "") -> str:
             for item in items:
                 item.highlighted = search.highlight(item.text, query)
         sections.append({"key": section.key, "title": section.title, "items": items})
-    return render_to_string(REPORT_TEMPLATE, {"report": report, "sections": sections, "query": query})
+    context = {"report": report, "sections": sections, "query": query, "preview": preview}
+    return render_to_string(REPORT_TEMPLATE, context)
 
 
 def report_documents(reports: list[Report]) -> list[str]:
