@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
 logger = logging.getLogger("portal.database")
@@ -44,3 +47,40 @@ def server_error(request, template_name="500.html"):
         logger.error("database unavailable: %s", error, extra={"path": request.path})
         return database_unavailable(request)
     return defaults.server_error(request, template_name)
+
+
+def _in_back_office(request) -> bool:
+    return request.path.startswith(reverse("admin:index"))
+
+
+def _back_link(request) -> str:
+    """The page the person came from, if it is one of ours (not this same page)."""
+    referer = request.headers.get("Referer", "")
+    if not referer or referer == request.build_absolute_uri():
+        return ""
+    if not url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        return ""
+    return referer
+
+
+def _back_office_page(request, template, status):
+    """A page inside the back office's frame (menu, user links, Russian) for its own 403 and 404."""
+    from django.contrib import admin  # the site is set up by the admin app, after this module loads
+
+    context = {**admin.site.each_context(request), "back_url": _back_link(request)}
+    return TemplateResponse(request, template, context, status=status).render()
+
+
+def permission_denied(request, exception=None):
+    """403: in the back office, its own page (what happened, the way back); elsewhere the public one."""
+    if _in_back_office(request):
+        return _back_office_page(request, "admin/403.html", 403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    """404: in the back office the same frame as its 403 (a report another city keeps is "not
+    found", exactly like one that never existed); elsewhere the public page."""
+    if _in_back_office(request):
+        return _back_office_page(request, "admin/404.html", 404)
+    return defaults.page_not_found(request, exception)

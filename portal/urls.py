@@ -38,3 +38,6 @@ if settings.BENCH_ENABLED:  # the benchmark's yardstick (devtools), never in a n
 
 # A database outage is answered with a 503 page, every other failure with 500.html.
 handler500 = "portal.errors.server_error"
+# 403 and 404 inside /admin/ are pages of the back office (its menu, a way back); elsewhere the public ones.
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"

@@ -22,8 +22,20 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         except ValidationError:
             raise Http404 from None
 
+    def _hidden_is_missing(self, request, obj):
+        """An object this person may not see answers exactly as one that does not exist (404), so
+        nobody learns which other cities' ids exist; without a role at all it stays a 403 (below)."""
+        if obj is None or (self.has_view_permission(request) and not self.has_view_permission(request, obj)):
+            raise Http404
+
     def history_view(self, request, object_id, extra_context=None):
         self._object_id_or_404(object_id)
+        pk = unquote(object_id)
+        obj = self.get_queryset(request).filter(pk=pk).first()
+        if obj is None:  # deleted: simple-history shows the last stored state, under the same rules
+            record = self.model.history.filter(**{self.model._meta.pk.attname: pk}).order_by("-history_date").first()
+            obj = record.instance if record is not None else None
+        self._hidden_is_missing(request, obj)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -33,6 +45,7 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
             history_model, **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}
         )
         obj = record.instance
+        self._hidden_is_missing(request, obj)
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
         if request.method == "POST" and self.revert_disabled(request, obj):

@@ -102,7 +102,8 @@ def test_editor_of_another_municipality_is_refused(model_name, case, login, make
 
     response = send(client, method, url, data)
 
-    how = "missing" if case in MISSING_NOT_FORBIDDEN else "403"
+    # Another city's item is "not found", as an id that does not exist (issue 14, item 11).
+    how = "missing" if case in MISSING_NOT_FORBIDDEN else "404"
     assert_refused(client, response, how, EDITED, s.original, "Саяногорск")
     assert s.state() == before
 
