@@ -8,18 +8,16 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import notifications, permissions, workflow
 from ..models import Report
-from ..snapshots import diff_snapshots, report_snapshot
 from ..status import Status
 from .forms import TransitionForm
+from .versions import VersionPages
 
 
 def status_hint(user, report) -> str:
@@ -40,18 +38,7 @@ def status_hint(user, report) -> str:
     return hint
 
 
-def _snapshot_for(report, key):
-    if key == "current":
-        return _("Сейчас"), report_snapshot(report)
-    if not str(key).isdigit():
-        raise Http404
-    event = get_object_or_404(report.events, pk=int(key))
-    # In the portal's time zone, as on every other page (created_at is stored in UTC).
-    label = "%s — %s" % (timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"), event.get_to_status_display())
-    return label, event.snapshot
-
-
-class ReportPages:
+class ReportPages(VersionPages):
     """The report admin's own pages (ReportAdmin inherits them): workflow transitions, versions and
     their comparison. Each finds its report as Django's change view does — through
     get_queryset(request), so a report this user may not see is a 404 — after the model permission
@@ -108,49 +95,4 @@ class ReportPages:
             request,
             "admin/reports/report/transition.html",
             self.page_context(request, report, title=transition.label, transition=transition, form=form),
-        )
-
-    def versions_view(self, request, object_id):
-        report = self.report_or_404(request, object_id)
-        events = list(report.events.select_related("actor").order_by("-created_at", "-id"))
-        return TemplateResponse(
-            request,
-            "admin/reports/report/versions.html",
-            self.page_context(request, report, title=_("Версии отчёта: %s") % report, events=events),
-        )
-
-    def version_detail_view(self, request, object_id, event_id):
-        report = self.report_or_404(request, object_id)
-        event = get_object_or_404(report.events.select_related("actor"), pk=event_id)
-        diff = diff_snapshots(event.snapshot, event.snapshot)
-        return TemplateResponse(
-            request,
-            "admin/reports/report/version_detail.html",
-            self.page_context(
-                request,
-                report,
-                title=_("Отчёт в версии от %s") % timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"),
-                event=event,
-                sections=diff,
-            ),
-        )
-
-    def version_diff_view(self, request, object_id):
-        report = self.report_or_404(request, object_id)
-        latest = report.events.order_by("-created_at", "-id").values_list("pk", flat=True).first()
-        old_label, old = _snapshot_for(report, request.GET.get("from") or latest or "current")
-        new_label, new = _snapshot_for(report, request.GET.get("to") or "current")
-        sections = diff_snapshots(old, new)
-        return TemplateResponse(
-            request,
-            "admin/reports/report/version_diff.html",
-            self.page_context(
-                request,
-                report,
-                title=_("Сравнение версий: %s") % report,
-                old_label=old_label,
-                new_label=new_label,
-                sections=sections,
-                changed=any(s.changed for s in sections),
-            ),
         )

@@ -217,6 +217,39 @@ def test_versions_diff_shows_what_the_city_changed(page, make_report, editor, re
     screenshots(page, "versions-diff")
 
 
+@pytest.mark.browser
+def test_versions_page_opens_on_what_the_city_changed_since_the_return(page, make_report, editor, reviewer):
+    """Issue 14, item 7: returned, fixed and resubmitted — the reviewer sees the city's changes at once."""
+    report = workflow.request_changes(make_report(Status.SUBMITTED, year=YEAR), reviewer, CHANGES_COMMENT)
+    report.achievements.filter(text=OLD_ACHIEVEMENT).update(text=NEW_ACHIEVEMENT)
+    report = workflow.submit(report, editor)
+
+    login(page, reviewer)
+    page.goto(report.get_admin_url())
+    expect(page.get_by_role("region", name="Статус и действия")).not_to_contain_text("версия")
+    page.get_by_role("link", name="Версии и сравнение").click()
+
+    comparison = page.get_by_role("region", name="Что изменилось после возврата на доработку")
+    expect(comparison).to_be_visible()
+    expect(comparison).to_contain_text(
+        re.compile(r"Было: версия 2 — Возвращён на доработку, \d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d")
+    )
+    expect(comparison).to_contain_text("Стало: версия 3 — На проверке")
+    expect(comparison.locator(".diff-removed")).to_have_count(1)
+    expect(comparison.locator(".diff-removed")).to_contain_text(OLD_ACHIEVEMENT)
+    expect(comparison.locator(".diff-added")).to_have_count(1)
+    expect(comparison.locator(".diff-added")).to_contain_text(NEW_ACHIEVEMENT)
+    # The table below is set to the same two versions.
+    expect(page.get_by_role("radio", name="Было: версия 2")).to_be_checked()
+    expect(page.get_by_role("radio", name="Стало: версия 3")).to_be_checked()
+    screenshots(page, "versions-since-returned")
+
+    page.get_by_role("button", name="Сравнить выбранные").click()
+    expect(page.get_by_role("heading", name=re.compile("^Сравнение версий"))).to_be_visible()
+    expect(page.locator(".diff-added")).to_contain_text(NEW_ACHIEVEMENT)
+    screenshots(page, "versions-diff-since-returned")
+
+
 # --- 4 ------------------------------------------------------------------------------------
 
 
