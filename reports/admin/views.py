@@ -17,6 +17,7 @@ from .. import notifications, permissions, workflow
 from ..models import Report
 from ..status import Status
 from .forms import TransitionForm
+from .report_history import ReportHistoryPage
 from .versions import VersionPages
 
 
@@ -38,7 +39,7 @@ def status_hint(user, report) -> str:
     return hint
 
 
-class ReportPages(VersionPages):
+class ReportPages(VersionPages, ReportHistoryPage):
     """The report admin's own pages (ReportAdmin inherits them): workflow transitions, versions and
     their comparison. Each finds its report as Django's change view does — through
     get_queryset(request), so a report this user may not see is a 404 — after the model permission
