@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -19,6 +20,13 @@ class User(AbstractUser):
         help_text=_("Только для редакторов муниципалитетов: отчёты каких городов человек ведёт."),
     )
     position = models.CharField(_("должность"), max_length=200, blank=True)
+    language = models.CharField(
+        _("язык писем"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="ru",
+        help_text=_("На каком языке портал пишет этому человеку письма (приглашения, напоминания, уведомления)."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("пользователь")

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "reports",
+    "campaigns",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +326,30 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Absolute address of the portal, used in e-mails ("open the report: …").
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Job queue (portal/celery.py) ---------------------------------------------------------
+# Redis as Celery's broker, e.g. redis://redis:6379/1. Empty: every task runs in-process at once
+# (`make run`, the tests), so the portal needs nothing else running.
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Reminders and the moderators' digest once a day in the morning (the Association's time), a
+# publication date's embargoed reports just after midnight, lost letters every 10 minutes.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=9, minute=0)},
+    "publish-on-publication-date": {"task": "campaigns.tasks.publish_due", "schedule": crontab(hour=0, minute=5)},
+    "retry-pending-emails": {"task": "outbox.tasks.retry_pending_emails", "schedule": 600.0},
+}
+# Days before the deadline on which cities that have not submitted are reminded.
+CAMPAIGN_REMINDER_DAYS = tuple(int(d) for d in env_str("CAMPAIGN_REMINDER_DAYS", "14,3,1").split(",") if d.strip())
+# Days after a return without any action before the city is reminded of the moderator's comment.
+CAMPAIGN_RETURNED_REMINDER_DAYS = int(env_str("CAMPAIGN_RETURNED_REMINDER_DAYS", "7"))
+# Days a report may wait for review before it is in the moderators' daily digest.
+CAMPAIGN_REVIEW_WAIT_DAYS = int(env_str("CAMPAIGN_REVIEW_WAIT_DAYS", "5"))
 
 # simple-history's revert is scoped by the portal's own admin (reports/admin/history.py:
 # who may revert what, and the same version check as a save); its settings stay at their defaults.

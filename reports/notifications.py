@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -37,6 +36,12 @@ def municipality_editors(municipality_id):
 
 
 def recipients_for(event):
+    """The addresses the e-mail about `event` goes to."""
+    return sorted({u.email for u in recipient_users(event)})
+
+
+def recipient_users(event) -> list:
+    """The people told about `event`, each once, those with an e-mail address only."""
     from accounts.roles import is_association_editor
 
     if event.transition in TO_NOBODY:
@@ -51,39 +56,45 @@ def recipients_for(event):
         users = municipality_editors(event.report.municipality_id)
     if event.actor_id:
         users = users.exclude(pk=event.actor_id)
-    return sorted({u.email for u in users.distinct() if u.email})
+    by_address = {}
+    for user in users.distinct().order_by("pk"):
+        if user.email:
+            by_address.setdefault(user.email, user)
+    return list(by_address.values())
 
 
 def notify_transition(event_id: int) -> int:
-    """Send the e-mails for one ReportEvent; return how many were sent.
+    """Write the e-mails about one ReportEvent into the outbox (delivered by the job queue, retried
+    while the mail server is down); return how many. Each in its recipient's language.
 
-    Runs from transaction.on_commit: the transition is already saved, so a
-    broken mail server must not turn it into an error page; it is logged.
+    Runs from transaction.on_commit: the transition is already saved, so a failure here must not
+    turn it into an error page; it is logged.
     """
+    from outbox.services import enqueue
+
     from .models import ReportEvent
 
     try:
         event = ReportEvent.objects.select_related("report__municipality", "actor").get(pk=event_id)
-        emails = recipients_for(event)
-        if not emails:
-            return 0
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "event": event,
-                "notes": review_notes.labelled(event.notes),
-                "report": event.report,
-                "url": settings.PORTAL_BASE_URL + reverse("admin:reports_report_change", args=[event.report_id]),
-                # The address the city will want to share, once the report is public.
-                "public_url": (
-                    settings.PORTAL_BASE_URL + event.report.get_absolute_url()
-                    if event.to_status == Status.PUBLISHED
-                    else ""
-                ),
-            }
-            subject = " ".join(render_to_string("reports/email/transition_subject.txt", context).split())
-            body = render_to_string("reports/email/transition_body.txt", context)
-        messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
-        return get_connection().send_messages(messages) or 0
-    except Exception:  # noqa: BLE001 — the mail server's failures are many and all mean the same here
+        users = recipient_users(event)
+        for user in users:
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                context = {
+                    "event": event,
+                    "notes": review_notes.labelled(event.notes),
+                    "report": event.report,
+                    "url": settings.PORTAL_BASE_URL + reverse("admin:reports_report_change", args=[event.report_id]),
+                    # The address the city will want to share, once the report is public.
+                    "public_url": (
+                        settings.PORTAL_BASE_URL + event.report.get_absolute_url()
+                        if event.to_status == Status.PUBLISHED
+                        else ""
+                    ),
+                }
+                subject = render_to_string("reports/email/transition_subject.txt", context)
+                body = render_to_string("reports/email/transition_body.txt", context)
+            enqueue(user.email, subject, body, kind=f"transition:{event.transition}")
+        return len(users)
+    except Exception:  # noqa: BLE001 — logged; the transition itself stands
         logger.exception("Could not send workflow e-mail for event %s", event_id)
         return 0
