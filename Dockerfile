@@ -9,6 +9,8 @@ COPY pyproject.toml README.md ./
 COPY portal portal
 COPY reports reports
 COPY accounts accounts
+COPY campaigns campaigns
+COPY outbox outbox
 RUN pip install --no-cache-dir .
 COPY . .
 # Hashed, compressed static files for whitenoise (no database needed for this step).

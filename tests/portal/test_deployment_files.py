@@ -71,7 +71,7 @@ def test_env_files_with_secrets_are_never_committed_or_copied_into_the_image():
 
 def test_services_volumes_and_healthchecks(compose):
     services = compose["services"]
-    assert set(services) == {"db", "cache", "web"}
+    assert set(services) == {"db", "cache", "broker", "web", "worker", "beat"}
     db = services["db"]
     assert db["image"] == "postgres:16"
     assert "pgdata:/var/lib/postgresql/data" in db["volumes"]
@@ -79,8 +79,25 @@ def test_services_volumes_and_healthchecks(compose):
     assert "redis-cli" in services["cache"]["healthcheck"]["test"]
     web = services["web"]
     assert "/readyz" in " ".join(web["healthcheck"]["test"])
-    assert web["depends_on"] == {"db": {"condition": "service_healthy"}, "cache": {"condition": "service_healthy"}}
-    assert set(compose["volumes"]) == {"pgdata", "backups"}
+    assert web["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "cache": {"condition": "service_healthy"},
+        "broker": {"condition": "service_healthy"},
+    }
+    assert set(compose["volumes"]) == {"pgdata", "backups", "brokerdata"}
+    # The broker keeps its queue on disk and never evicts (the cache may do both).
+    broker = " ".join(services["broker"]["command"])
+    assert "--appendonly yes" in broker and "noeviction" in broker
+    assert "brokerdata:/data" in services["broker"]["volumes"]
+    for name, role in (("worker", "worker"), ("beat", "beat")):
+        job = services[name]
+        assert job["command"][:4] == ["celery", "-A", "portal", role]
+        assert (
+            job["environment"]["CELERY_BROKER_URL"]
+            == web["environment"]["CELERY_BROKER_URL"]
+            == "redis://broker:6379/0"
+        )
+        assert job["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
     for service in services.values():
         for volume in service.get("volumes", []):
             assert volume.split(":")[0] in compose["volumes"], volume
