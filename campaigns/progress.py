@@ -1,0 +1,84 @@
+"""Where each member city stands in a campaign: one row per city, for the campaign page, the
+reminders and the city's start page."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import SECTIONS, Municipality, Report
+from reports.status import Status
+
+from .models import ReportingCampaign, members_on
+from .recipients import city_contacts
+
+NOT_STARTED = "not_started"
+# The campaign page's states: the report's status, plus «не начат» (no report, or the empty
+# draft the campaign created and nobody has touched).
+STATE_LABELS = {
+    NOT_STARTED: _("не начат"),
+    Status.DRAFT.value: _("черновик"),
+    Status.SUBMITTED.value: _("на проверке"),
+    Status.CHANGES_REQUESTED.value: _("возвращён на доработку"),
+    Status.PUBLISHED.value: _("опубликован"),
+    Status.WITHDRAWN.value: _("снят с публикации"),
+}
+# Done, as far as the city is concerned: it has sent the report (or it is out already).
+HANDED_IN = {Status.SUBMITTED, Status.PUBLISHED}
+
+
+@dataclass
+class CityRow:
+    municipality: Municipality
+    report: Report | None
+    state: str
+    contacts: list = field(default_factory=list)
+    empty_sections: list = field(default_factory=list)
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def handed_in(self) -> bool:
+        return self.report is not None and self.report.status in HANDED_IN
+
+    @property
+    def last_activity(self):
+        return self.report.updated_at if self.report is not None and self.state != NOT_STARTED else None
+
+
+def state_of(report: Report | None, items: int = 0) -> str:
+    if report is None:
+        return NOT_STARTED
+    if report.status == Status.DRAFT and report.version == 1 and items == 0:
+        return NOT_STARTED
+    return str(report.status)
+
+
+def rows(campaign: ReportingCampaign, today: date, *, with_contacts: bool = True) -> list[CityRow]:
+    """Every member city on `today` with its report for the campaign's year (by region, name)."""
+    municipalities = list(members_on(today).order_by("region", "name"))
+    counts = {section.count_name: Count(section.key, distinct=True) for section in SECTIONS}
+    reports = {
+        r.municipality_id: r
+        for r in Report.objects.filter(year=campaign.year, municipality__in=[m.pk for m in municipalities])
+        .annotate(**counts)
+        .select_related("submitted_by")
+    }
+    found = []
+    for municipality in municipalities:
+        report = reports.get(municipality.pk)
+        sizes = [getattr(report, s.count_name) for s in SECTIONS] if report else [0] * len(SECTIONS)
+        row = CityRow(municipality, report, state_of(report, sum(sizes)))
+        row.empty_sections = [s.title for s, n in zip(SECTIONS, sizes, strict=True) if n == 0]
+        if with_contacts:
+            row.contacts = city_contacts(municipality.pk)
+        found.append(row)
+    return found
+
+
+def days_left(campaign: ReportingCampaign, today: date) -> int:
+    """Days to the deadline (0 on the day, negative when overdue)."""
+    return (campaign.deadline - today).days
