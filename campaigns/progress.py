@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import SECTIONS, Municipality, Report
+from reports.models import SECTIONS, Municipality, Report, ReportEvent
 from reports.status import Status
 
 from .models import ReportingCampaign, members_on
@@ -26,6 +26,7 @@ STATE_LABELS = {
 }
 # Done, as far as the city is concerned: it has sent the report (or it is out already).
 HANDED_IN = {Status.SUBMITTED, Status.PUBLISHED}
+ASSOCIATION_DECISIONS = ("request_changes", "publish", "withdraw")
 
 
 @dataclass
@@ -35,6 +36,7 @@ class CityRow:
     state: str
     contacts: list = field(default_factory=list)
     empty_sections: list = field(default_factory=list)
+    reviewer: str = ""  # who at the Association last decided on the report
 
     @property
     def state_label(self):
@@ -67,12 +69,19 @@ def rows(campaign: ReportingCampaign, today: date, *, with_contacts: bool = True
         .annotate(**counts)
         .select_related("submitted_by")
     }
+    reviewers = {}
+    decisions = ReportEvent.objects.filter(
+        report__in=[r.pk for r in reports.values()], transition__in=ASSOCIATION_DECISIONS
+    ).order_by("created_at", "id")
+    for report_id, name in decisions.values_list("report_id", "actor_name"):
+        reviewers[report_id] = name  # the latest wins
     found = []
     for municipality in municipalities:
         report = reports.get(municipality.pk)
         sizes = [getattr(report, s.count_name) for s in SECTIONS] if report else [0] * len(SECTIONS)
         row = CityRow(municipality, report, state_of(report, sum(sizes)))
         row.empty_sections = [s.title for s, n in zip(SECTIONS, sizes, strict=True) if n == 0]
+        row.reviewer = reviewers.get(report.pk, "") if report else ""
         if with_contacts:
             row.contacts = city_contacts(municipality.pk)
         found.append(row)

@@ -208,3 +208,42 @@ def _digest(today, result: Run) -> None:
             kind="campaign:digest",
         )
     result.sent.append((key, [u.email for u in people]))
+
+
+def remind_now(campaign, municipality_ids, today: date) -> tuple[list, list]:
+    """«Напомнить выбранным» on the campaign page: the deadline reminder, now, to the chosen cities
+    that have not handed in their report (at most once a day each). Returns (reminded, skipped)."""
+    reminded, skipped = [], []
+    days = (campaign.deadline - today).days
+    rule = f"manual{today.isoformat()}"
+    for row in rows(campaign, today):
+        if row.municipality.pk not in municipality_ids:
+            continue
+        municipality = row.municipality
+        key = collection.notice_key(campaign, rule, municipality.pk)
+        if row.handed_in or row.report is None or not row.contacts:
+            skipped.append(municipality)
+            continue
+        with transaction.atomic():
+            if not _claim(
+                key, campaign=campaign, municipality=municipality, rule="manual", day=today, recipients=row.contacts
+            ):
+                skipped.append(municipality)
+                continue
+            letters.send(
+                row.contacts,
+                "reminder",
+                {
+                    "campaign": campaign,
+                    "municipality": municipality,
+                    "report": row.report,
+                    "state": row.state_label,
+                    "days": days,
+                    "overdue": -days,
+                    "empty_sections": row.empty_sections,
+                    "url": letters.admin_url("admin:reports_report_change", row.report.pk),
+                },
+                kind="campaign:manual",
+            )
+        reminded.append(municipality)
+    return reminded, skipped
