@@ -91,3 +91,37 @@ def rows(campaign: ReportingCampaign, today: date, *, with_contacts: bool = True
 def days_left(campaign: ReportingCampaign, today: date) -> int:
     """Days to the deadline (0 on the day, negative when overdue)."""
     return (campaign.deadline - today).days
+
+
+@dataclass
+class CityTask:
+    """What a city editor should do now in an open campaign (their start page)."""
+
+    campaign: ReportingCampaign
+    row: CityRow
+    days: int
+    comment: str = ""  # the moderator's comment, when the report was returned
+
+    @property
+    def overdue(self) -> int:
+        return -self.days
+
+
+def for_city_editor(municipalities, today: date) -> list[CityTask]:
+    """For each of these municipalities that is a member, its report in every open campaign."""
+    ids = set(members_on(today).filter(pk__in=[m.pk for m in municipalities]).values_list("pk", flat=True))
+    if not ids:
+        return []
+    tasks = []
+    for campaign in ReportingCampaign.objects.filter(opens_on__lte=today).order_by("-year"):
+        if not campaign.is_open_on(today):
+            continue
+        for row in rows(campaign, today, with_contacts=False):
+            if row.municipality.pk not in ids:
+                continue
+            comment = ""
+            if row.report is not None and row.report.status == Status.CHANGES_REQUESTED:
+                last = row.report.events.order_by("-created_at", "-id").first()
+                comment = last.comment if last is not None else ""
+            tasks.append(CityTask(campaign, row, days_left(campaign, today), comment))
+    return tasks

@@ -70,6 +70,7 @@ class PortalAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
+        from campaigns.progress import for_city_editor
         from reports import permissions
         from reports.permissions import visible_municipalities, visible_reports
         from reports.status import Status
@@ -93,6 +94,8 @@ class PortalAdminSite(admin.AdminSite):
             context["to_write"] = [m for m in municipalities if m.pk not in written]
             context["written_this_year"] = [(r, permissions.can_edit_report(user, r)) for r in written.values()]
             context["several_municipalities"] = len(municipalities) > 1
+            # The yearly collection: what to do now, per open campaign (campaigns/progress.py).
+            context["campaign_tasks"] = for_city_editor(municipalities, timezone.localdate())
             context["is_municipal"] = True
         context.update(extra_context or {})
         return super().index(request, context)
