@@ -3,7 +3,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 # postgresql-client: pg_dump/pg_restore for backups of large installations (README).
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+# fonts-dejavu-core: DejaVu Sans, with Cyrillic, for the preview images of shared links (reports/public/previews.py).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY portal portal

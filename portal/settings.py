@@ -324,7 +324,8 @@ EMAIL_TIMEOUT = int(env_str("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Absolute address of the portal, used in e-mails ("open the report: …").
+# Absolute address of the portal, used in e-mails ("open the report: …") and in the public pages'
+# sharing tags (og:url, og:image: reports/public/sharing.py).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Job queue (portal/celery.py) ---------------------------------------------------------
@@ -428,8 +429,11 @@ SPECTACULAR_SETTINGS = {
         "Опубликованные отчёты городов Ассоциации сибирских и дальневосточных городов "
         "о взаимодействии с общественностью: достижения, проблемы, задачи на следующий год "
         "и запросы к Ассоциации. Только чтение, без регистрации. "
-        "Данные можно свободно использовать со ссылкой на портал."
+        "Тексты и данные опубликованных отчётов — под лицензией CC BY 4.0: их можно свободно "
+        "использовать, указав источник — портал отчётов АСДГ."
     ),
+    # The licence of the texts and data (reports/public/sharing.py; each answer's Link header names it too).
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "VERSION": "1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",

@@ -111,11 +111,19 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related("municipality")
 
     def for_public_list(self):
-        """Published reports for lists: municipality joined, section sizes counted in SQL.
+        """Published reports for lists: municipality joined, section sizes counted in SQL."""
+        return (
+            self.published()
+            .select_related("municipality")
+            .annotate(**self.section_sizes())
+            .order_by("-year", "municipality__name")
+        )
 
-        One correlated subquery per section (joining all four sections at once
-        would multiply their rows before grouping).
-        """
+    @staticmethod
+    def section_sizes() -> dict:
+        """Annotations with the number of items of each section (`section.count_name`): one
+        correlated subquery per section (joining all four sections at once would multiply their
+        rows before grouping)."""
         from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
         from django.db.models.functions import Coalesce
 
@@ -129,12 +137,7 @@ class ReportQuerySet(models.QuerySet):
             )
             return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
-        return (
-            self.published()
-            .select_related("municipality")
-            .annotate(**{section.count_name: size(section.model) for section in SECTIONS})
-            .order_by("-year", "municipality__name")
-        )
+        return {section.count_name: size(section.model) for section in SECTIONS}
 
     @staticmethod
     def section_prefetches():

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from ..facets import published_regions, published_years
 from ..models import MAX_YEAR, MIN_YEAR, SECTIONS, ProposalKind, Report
-from ..public import renderings
+from ..public import renderings, sharing
 from .filters import ApiReportFilter
 from .serializers import ReportDetailSerializer, ReportListSerializer
 
@@ -45,9 +45,26 @@ class ReportPagination(PageNumberPagination):
     page_query_description = "Номер страницы, с 1."
     page_size_query_description = "Сколько отчётов на странице: по умолчанию 50, не больше 200."
 
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        # The licence of the texts and data, before the results (reports/public/sharing.py).
+        body = {key: value for key, value in response.data.items() if key != "results"}
+        response.data = {**body, "license": sharing.licence_document(), "results": response.data["results"]}
+        return response
+
     def get_paginated_response_schema(self, schema):
         result = super().get_paginated_response_schema(schema)
         props = result["properties"]
+        props["license"] = {
+            "type": "object",
+            "description": "Лицензия текстов и данных отчётов: название и адрес её текста.",
+            "properties": {
+                "name": {"type": "string", "example": sharing.LICENCE_NAME},
+                "url": {"type": "string", "format": "uri", "example": sharing.LICENCE_URL},
+            },
+            "required": ["name", "url"],
+        }
+        result["required"] = [*result.get("required", []), "license"]
         props["count"].update(description="Сколько всего отчётов подходит под фильтры.", example=120)
         props["next"].update(
             description="Полный адрес следующей страницы или null.",
@@ -149,6 +166,10 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset).order_by(*ORDERING)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Every answer names the licence of what it carries (RFC 8288: rel="license").
+        return sharing.with_licence_link(super().finalize_response(request, response, *args, **kwargs))
 
     def get_view_name(self):
         # Also called on views built only for the browsable page's breadcrumbs (no .action there).

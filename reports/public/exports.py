@@ -3,6 +3,9 @@
 CSV is for Excel users in Russia: UTF-8 with a byte-order mark (so Excel sees
 Cyrillic), «;» as the separator (the list separator of the Russian locale),
 and every cell that a spreadsheet would run as a formula is neutralised.
+
+Both name the licence of the texts and data (reports/public/sharing.py): a `Link: <…>;
+rel="license"` header, and in the JSON a `license` field beside `count` and `results`.
 """
 
 import csv
@@ -15,6 +18,7 @@ from portal.text import slugify_ru
 
 from ..models import SECTIONS, ProposalKind, Report
 from .filters import ReportFilter
+from .sharing import licence_document, with_licence_link
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -97,7 +101,7 @@ def export_csv(request):
     ids.exists()
     response = StreamingHttpResponse(_csv_rows(ids), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name(chosen, "csv")}"'
-    return response
+    return with_licence_link(response)  # a CSV has no place of its own to name it
 
 
 def export_json(request):
@@ -113,7 +117,8 @@ def export_json(request):
     )
     data = ReportDetailSerializer(reports, many=True, context={"request": request}).data
     response = JsonResponse(
-        {"count": len(data), "results": data}, json_dumps_params={"ensure_ascii": False, "indent": 1}
+        {"count": len(data), "license": licence_document(), "results": data},
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
     response["Content-Disposition"] = f'attachment; filename="{file_name(chosen, "json")}"'
-    return response
+    return with_licence_link(response)

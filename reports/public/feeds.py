@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from portal.text import plain_text
 
 from ..models import Report
+from .sharing import LICENCE_NAME, LICENCE_URL
 
 
 class LatestReportsFeed(Feed):
     feed_type = Atom1Feed
     title = _("Новые отчёты городов АСДГ о работе с общественностью")
     subtitle = _("Опубликованные отчёты городов Ассоциации сибирских и дальневосточных городов")
+    # Atom's <rights>: the licence of the texts (reports/public/sharing.py).
+    feed_copyright = f"{LICENCE_NAME}: {LICENCE_URL}"
 
     def link(self):
         return reverse("public:report_list")

@@ -240,6 +240,8 @@ class ReportPage:
     slug: str
     region: str
     body: str
+    # The number of items of each section, in the order of SECTIONS (the page's sharing summary).
+    counts: tuple[int, ...] = ()
 
 
 # Sample values for the queries compiled once per process (portal.db.CompiledQuery).
@@ -250,7 +252,8 @@ _REPORT_PAGE = CompiledQuery(
         Report.objects.published()
         .filter(municipality__slug=slug, year=year)
         .annotate(
-            shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language))
+            shown=FilteredRelation("renderings", condition=Q(renderings__format=HTML, renderings__language=language)),
+            **Report.objects.section_sizes(),
         )
         .values_list(
             "pk",
@@ -259,6 +262,7 @@ _REPORT_PAGE = CompiledQuery(
             "municipality__name",
             "municipality__slug",
             "municipality__region",
+            *(section.count_name for section in SECTIONS),
             "shown__content",
             "shown__stamp",
         )
@@ -277,11 +281,12 @@ def report_page(slug: str, year: int, language: str) -> ReportPage | None:
     if row is None:
         return None
     *values, content, made_by = row
+    fields, counts = values[: -len(SECTIONS)], values[-len(SECTIONS) :]
     if made_by != stamp("report", HTML, language):
         content = _render_on_read(ReportRendering, "report", row[0], HTML, language)
         if content is None:  # withdrawn meanwhile
             return None
-    return ReportPage(*values, body=content)
+    return ReportPage(*fields, body=content, counts=tuple(counts))
 
 
 _REPORT_DOCUMENT = CompiledQuery(

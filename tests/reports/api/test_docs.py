@@ -32,7 +32,9 @@ def test_renders_in_russian_with_every_endpoint(client, corpus):
     assert '<html lang="ru">' in html
     for text in (
         "Открытые данные",
-        "Данные можно свободно использовать со ссылкой на портал",
+        # The licence of the texts and data, named and linked.
+        '<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">',
+        "CC BY 4.0",
         "/api/reports/",
         "/api/reports/{id}/",
         "/api/schema/",
@@ -51,6 +53,8 @@ def test_no_javascript_and_no_external_assets(client, corpus):
     assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE)  # no inline handlers
     assert "javascript:" not in html.lower()
     for attr in re.findall(r'(?:src|href)="([^"]+)"', html):
+        if attr == "https://creativecommons.org/licenses/by/4.0/":  # the licence's text: a link, not an asset
+            continue
         assert not attr.startswith(("//", "https://")) or "testserver" in attr, attr
         if attr.startswith("http://"):
             assert attr.startswith("http://testserver/"), attr

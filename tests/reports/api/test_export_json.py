@@ -15,7 +15,8 @@ def export(client, **params):
 
 def test_same_shape_as_api_detail(client, api_get, corpus):
     _, data = export(client)
-    assert list(data) == ["count", "results"]
+    assert list(data) == ["count", "license", "results"]
+    assert data["license"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
     assert data["count"] == len(data["results"]) == 4
     for row in data["results"]:
         response, detail = api_get(f"/api/reports/{row['id']}/")

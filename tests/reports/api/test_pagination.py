@@ -103,7 +103,10 @@ def test_page_out_of_range_is_a_json_404(api_get, sixty, page):
     assert "detail" in body
 
 
+LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
 def test_empty_list(api_get, db):
     response, body = api_get("/api/reports/")
     assert response.status_code == 200
-    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert body == {"count": 0, "next": None, "previous": None, "license": LICENCE, "results": []}

@@ -22,7 +22,10 @@ def test_list_shape(api_get, corpus, client):
     response, body = api_get("/api/reports/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert list(body) == ["count", "next", "previous", "results"]
+    assert list(body) == ["count", "next", "previous", "license", "results"]
+    # The licence of the texts and data, in the body and in the Link header (RFC 8288).
+    assert body["license"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
     assert body["count"] == 4 and body["next"] is None and body["previous"] is None
     report = corpus["sayan_2024"]
     row = next(r for r in body["results"] if r["id"] == report.pk)
