@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin_titles import RussianTitles
 from reports.permissions import can_manage_users
 
 from . import mfa, throttle
@@ -52,7 +53,9 @@ class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RussianTitles, BaseUserAdmin):
+    add_title = _("Новый пользователь")  # not Django's «Добавить пользователь»
+    add_form_template = "admin/accounts/user/add_form.html"
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     list_display = ("username", "full_name", "email", "role_name", "municipality_names", "is_active", "login_locked")
@@ -207,7 +210,7 @@ if admin.site.is_registered(Group):
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
+class LoginFailureAdmin(RussianTitles, admin.ModelAdmin):
     """Failed sign-ins of the last day: who typed which name from where. Deleting the rows of an
     address lifts its wait (the unlock action on users does it for a name)."""
 

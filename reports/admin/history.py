@@ -11,10 +11,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_titles import RussianTitles
 
-class ScopedHistoryAdmin(SimpleHistoryAdmin):
+
+class ScopedHistoryAdmin(RussianTitles, SimpleHistoryAdmin):
     def _object_id_or_404(self, object_id):
         """simple-history hands the id from the URL to the ORM as it is; «abc» would be a 500."""
         try:
@@ -51,6 +54,13 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and self.revert_disabled(request, obj):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_form_view_title(self, request, obj):
+        # simple-history says "View %s" / "Revert %s"; its "View %s" is also Django's title of
+        # every read-only page, so it is not translated as a version's title (locale_thirdparty).
+        if self.revert_disabled(request, obj):
+            return _("Прежняя версия: %s") % obj
+        return _("Вернуть прежнюю версию: %s") % obj
 
     def revert_disabled(self, request, obj=None):
         return obj is None or not self.has_change_permission(request, obj)
