@@ -332,7 +332,7 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 # Redis as Celery's broker, e.g. redis://redis:6379/1. Empty: every task runs in-process at once
 # (`make run`, the tests), so the portal needs nothing else running.
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL", "")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://localhost/"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for another
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

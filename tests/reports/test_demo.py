@@ -272,3 +272,25 @@ def test_directory_from_another_file(tmp_path):
     assert load_directory(path) == (2, 0)
     assert Municipality.objects.get(name="Минусинск").region == "Красноярский край"
     assert Municipality.objects.get(name="Абакан").region == ""
+
+
+def test_load_demo_makes_the_cities_with_reports_members_with_contacts(django_capture_on_commit_callbacks, mailoutbox):
+    """So that a campaign opened on the demo data invites real recipients (issue 15)."""
+    from datetime import date
+
+    from campaigns.collection import open_campaign
+    from campaigns.models import Membership, ReportingCampaign
+
+    load("--force")
+    members = set(Membership.objects.values_list("municipality__name", flat=True))
+    with_reports = set(Report.objects.values_list("municipality__name", flat=True))
+    assert members == with_reports and {"Саяногорск", "Когалым"} <= members
+    assert load("--force").count("член Ассоциации") == 0  # the second run adds none
+
+    today = date.today()
+    campaign = ReportingCampaign.objects.create(year=today.year, opens_on=today, deadline=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = open_campaign(campaign, today)
+    assert {m.name for m in result.invited} == {"Саяногорск", "Когалым"}  # the cities with demo editors
+    assert {m.name for m in result.no_contact} == members - {"Саяногорск", "Когалым"}
+    assert {"sayanogorsk@example.org", "kogalym@example.org"} <= {m.to[0] for m in mailoutbox}

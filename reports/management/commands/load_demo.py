@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from campaigns.demo import ensure_memberships
 from reports.demo import load_demo
 
 
@@ -27,4 +28,6 @@ class Command(BaseCommand):
         # The demo walks reports through the workflow; nobody needs its e-mails.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             created = load_demo(stdout=self.stdout)
+            # The cities with reports are members of the Association (campaigns/demo.py).
+            ensure_memberships(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Готово: новых демо-отчётов {created}."))
