@@ -10,6 +10,9 @@ Rules:
 - municipal editors see only the reports of their own municipalities, and
   edit them only while they are drafts or returned for changes;
 - only drafts can be deleted;
+- a report's content is replaced from an uploaded file only by someone who may edit it, and only
+  while the city may edit it too (a draft or a report returned for changes) — never a submitted,
+  published or withdrawn one, whose content the workflow has moved past the city's hands;
 - anyone else sees nothing in the back office.
 """
 
@@ -21,6 +24,7 @@ from .models import Municipality, Report
 from .status import Status
 
 MUNICIPAL_EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
+REPLACEABLE_FROM_FILE = MUNICIPAL_EDITABLE
 ASSOCIATION_EDITABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.PUBLISHED)
 
 
@@ -93,6 +97,11 @@ def can_edit_report(user, report) -> bool:
     if owns_municipality(user, report.municipality_id):
         return report.status in MUNICIPAL_EDITABLE
     return False
+
+
+def can_replace_from_file(user, report) -> bool:
+    """Replace the whole content of an existing report with an uploaded document (the upload page)."""
+    return report.status in REPLACEABLE_FROM_FILE and can_edit_report(user, report)
 
 
 def can_delete_report(user, report) -> bool:

@@ -311,6 +311,12 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
         ]
         upload = [
             path("upload/", wrap(self.upload_view), name="%s_%s_upload" % info),
+            path("upload/template/", wrap(self.upload_template_view), name="%s_%s_upload_template" % info),
+            path(
+                "<path:object_id>/upload-replace/",
+                wrap(self.upload_replace_view),
+                name="%s_%s_upload_replace" % info,
+            ),
             path(
                 "<path:object_id>/upload-summary/",
                 wrap(self.upload_summary_view),

@@ -74,10 +74,18 @@ def store_report(
     municipality: Municipality | None = None,
     publish: bool = False,
     replace: bool = False,
+    replaceable: tuple = (Status.DRAFT,),
+    expected_version: int | None = None,
+    change_reason: str = "",
     directory: Path | None = DEFAULT_CSV,
 ) -> ImportResult:
     """Create (or, with `replace`, refill a draft) report from `parsed`, atomically. A new
-    municipality gets its region and website from the municipality `directory` (a CSV)."""
+    municipality gets its region and website from the municipality `directory` (a CSV).
+
+    `replaceable`: the statuses a report may be replaced in (the command: drafts only; the upload
+    page: whatever the city may edit). `expected_version`: the version the person saw when they
+    confirmed the replacement; if the report was saved since, StaleReportError is raised and
+    nothing changes (reports/concurrency.py). `change_reason` goes into the history rows."""
     with transaction.atomic():
         created_municipality = False
         if municipality is None:
@@ -93,17 +101,24 @@ def store_report(
         if report is not None and not replace:
             return ImportResult(UNCHANGED, report, created_municipality, counts)
         if report is not None:
-            if report.status != Status.DRAFT:
-                raise ImportRefused(
-                    _("отчёт %(report)s уже есть в статусе «%(status)s»; заменить можно только черновик")
-                    % {"report": report, "status": report.get_status_display()}
-                )
-            report.version = claim_version(report.pk, report.version)
+            if report.status not in replaceable:
+                if tuple(replaceable) == (Status.DRAFT,):
+                    refusal = _("отчёт %(report)s уже есть в статусе «%(status)s»; заменить можно только черновик")
+                else:
+                    refusal = _(
+                        "отчёт %(report)s уже есть в статусе «%(status)s»; заменить можно только черновик "
+                        "или отчёт, возвращённый на доработку"
+                    )
+                raise ImportRefused(refusal % {"report": report, "status": report.get_status_display()})
+            version = report.version if expected_version is None else expected_version
+            report.version = claim_version(report.pk, version)  # StaleReportError: saved by someone since
             report._history_user = user
+            report._change_reason = change_reason[:100] or None
             report.save(update_fields=["version", "updated_at"])  # a history row: "replaced from a file"
             for model in ITEM_MODELS:
                 for item in model.objects.filter(report=report):
                     item._history_user = user
+                    item._change_reason = change_reason[:100] or None
                     item.delete()
             outcome = REPLACED
         else:
@@ -119,13 +134,13 @@ def store_report(
                     % {"municipality": municipality, "year": parsed.year}
                 ) from None
             outcome = CREATED
-        _create_items(report, parsed, user)
+        _create_items(report, parsed, user, change_reason[:100] or None)
         if publish:
             report = workflow.publish_archive(report, comment=_("Импортирован из архива опубликованных отчётов."))
         return ImportResult(outcome, report, created_municipality, counts)
 
 
-def _create_items(report: Report, parsed: ParsedReport, user) -> None:
+def _create_items(report: Report, parsed: ParsedReport, user, change_reason: str | None = None) -> None:
     rows = [
         section.model(report=report, text=item.text, position=n, **_own_fields(section, item, report))
         for section in SECTIONS
@@ -134,6 +149,7 @@ def _create_items(report: Report, parsed: ParsedReport, user) -> None:
     # Saved one by one (a report has tens of items, not thousands) so simple-history records each.
     for row in rows:
         row._history_user = user
+        row._change_reason = change_reason
         row.save()
 
 

@@ -12,6 +12,8 @@ VIEWPORTS = {
     "narrow": {"width": 390, "height": 844},  # a phone
     "wide": {"width": 1440, "height": 900},  # an office monitor
 }
+# A smaller office screen (issue 14: the back office must fit it without sideways scrolling).
+AT_1280 = {"narrow": VIEWPORTS["narrow"], "1280": {"width": 1280, "height": 800}}
 
 
 def login(page: Page, user, password: str = PASSWORD) -> None:
@@ -29,9 +31,10 @@ def horizontal_overflow(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def screenshots(page: Page, name: str, *, check_overflow: bool = True) -> list[Path]:
+def screenshots(page: Page, name: str, *, check_overflow: bool = True, viewports: dict | None = None) -> list[Path]:
     """Full-page screenshots of the current page, narrow and wide:
-    artifacts/screenshots/<name>-narrow.png and <name>-wide.png.
+    artifacts/screenshots/<name>-narrow.png and <name>-wide.png (or one per entry of `viewports`,
+    {label: size}, e.g. {"narrow": …, "1280": {"width": 1280, "height": 800}}).
 
     The narrow one also checks that the page itself does not scroll sideways
     (wide tables may scroll inside their own box; the page must not).
@@ -42,7 +45,7 @@ def screenshots(page: Page, name: str, *, check_overflow: bool = True) -> list[P
     original = page.viewport_size
     paths = []
     try:
-        for label, size in VIEWPORTS.items():
+        for label, size in (viewports or VIEWPORTS).items():
             page.set_viewport_size(size)
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             if check_overflow and label == "narrow":

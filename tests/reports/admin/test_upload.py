@@ -158,7 +158,81 @@ def test_municipality_select_lists_only_the_users_municipalities(login, who, exp
     response = login(who).get(UPLOAD_URL)
     options = select_options(response, "municipality")
     assert [label for value, label in options if value] == expected
-    assert options[0][0] == ""  # optional: the city can come from the document
+    if who == "moderator":
+        # Even with one municipality in the portal: the document may name a new one.
+        assert options[0][0] == ""  # optional: the city can come from the document
+        assert form_fields(response)["municipality"] == ""
+
+
+@pytest.mark.parametrize("who", ["city", "other"])
+def test_an_editor_of_one_municipality_finds_it_chosen(login, actors, who):
+    """Nothing else to choose: the only municipality is selected, without an empty choice."""
+    response = login(who).get(UPLOAD_URL)
+    only = actors[who].municipalities.get()
+    assert select_options(response, "municipality") == [(str(only.pk), only.name)]
+    assert form_fields(response)["municipality"] == str(only.pk)
+    assert "Вы ведёте отчёты только этого муниципалитета." in page(response)
+
+
+def test_an_association_editor_may_always_leave_the_municipality_to_the_document(login, kogalym):
+    kogalym.delete()  # one municipality left in the portal; a document may name a new one
+    response = login("moderator").get(UPLOAD_URL)
+    assert [value for value, _label in select_options(response, "municipality")] == [
+        "",
+        str(Municipality.objects.get().pk),
+    ]
+    assert form_fields(response)["municipality"] == ""
+
+
+def test_an_editor_of_several_municipalities_chooses(login, city_editor, kogalym):
+    city_editor.municipalities.add(kogalym)
+    response = login("city").get(UPLOAD_URL)
+    options = select_options(response, "municipality")
+    assert [label for value, label in options] == ["---------", "Когалым", "Саяногорск"]
+    assert form_fields(response)["municipality"] == ""
+
+
+@pytest.mark.parametrize("case", ["pdf extension", "text with no structure", "corrupt docx zip"])
+@pytest.mark.parametrize("who", ["moderator", "city"])
+def test_after_an_error_the_choices_stay_and_the_file_is_asked_again(login, sayan, kogalym, who, case):
+    name, content, words = BAD_UPLOADS[case]
+    chosen = sayan
+    before = nothing_stored()
+
+    response = login(who).post(
+        UPLOAD_URL,
+        {"document": SimpleUploadedFile(name, content), "municipality": chosen.pk, "year": 2024},
+    )
+
+    assert response.status_code == 200
+    assert words in form_errors(response)
+    fields = form_fields(response)
+    assert (fields["municipality"], fields["year"]) == (str(chosen.pk), "2024")
+    assert "Выберите файл ещё раз: после ошибки браузер его не помнит" in page(response)
+    assert nothing_stored() == before
+
+
+def test_a_year_that_is_not_the_documents_is_refused(login, sayan):
+    before = nothing_stored()
+    response = login("city").post(
+        UPLOAD_URL,
+        {"document": SimpleUploadedFile(SAYAN_NAME, seed_bytes(SAYAN_2025)), "municipality": sayan.pk, "year": 2024},
+    )
+    assert response.status_code == 200
+    assert "В документе отчёт за 2025 год" in form_errors(response)
+    assert "а выбран 2024" in form_errors(response)
+    assert form_fields(response)["year"] == "2024"
+    assert nothing_stored() == before
+
+
+def test_the_documents_year_given_in_the_form_is_accepted(login, sayan):
+    response = login("city").post(
+        UPLOAD_URL,
+        {"document": SimpleUploadedFile(SAYAN_NAME, seed_bytes(SAYAN_2025)), "municipality": sayan.pk, "year": 2025},
+    )
+    report = Report.objects.get()
+    assert response["Location"] == summary_url(report)
+    assert (report.municipality, report.year) == (sayan, 2025)
 
 
 # --- a good upload --------------------------------------------------------------------------
@@ -197,7 +271,8 @@ def test_city_editor_uploads_a_text_report_and_sees_the_summary(login, city_edit
     assert reverse("admin:reports_report_change", args=[report.pk]) in text_of(summary)
 
 
-def test_the_same_upload_again_is_refused_clearly(login, sayan):
+def test_the_same_upload_again_changes_nothing(login, sayan):
+    """The same file for one's own draft is offered as a replacement, which finds nothing to change."""
     client = login("city")
     assert upload(client, SAYAN_NAME, seed_bytes(SAYAN_2025)).status_code == 302
     report = Report.objects.get()
@@ -205,10 +280,11 @@ def test_the_same_upload_again_is_refused_clearly(login, sayan):
 
     response = upload(client, SAYAN_NAME, seed_bytes(SAYAN_2025))
 
-    assert response.status_code == 200
-    errors = form_errors(response)
-    assert f"Отчёт «{report}» уже есть" in errors
-    assert reverse("admin:reports_report_change", args=[report.pk]) in text_of(response)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:reports_report_upload_replace", args=[report.pk])
+    offer = client.get(response["Location"])
+    assert f"Файл «{SAYAN_NAME}» совпадает с отчётом: заменять нечего." in page(offer)
+    assert 'class="replace-form"' not in text_of(offer)
     assert nothing_stored() == before
 
 

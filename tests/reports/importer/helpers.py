@@ -37,3 +37,28 @@ def seed_bytes(key: str) -> bytes:
 
 def seed_text(key: str) -> str:
     return seed_bytes(key).decode("utf-8")
+
+
+def fill_template(data: bytes, year: int, items: dict[str, list[str]]) -> bytes:
+    """The Word template (reports/importer/template.py) with `items` ({section key: [texts]}) typed
+    in as a person would: into the empty bulleted paragraph under each heading, one bullet each."""
+    import io
+
+    import docx
+
+    from reports.importer.template import section_headings
+
+    document = docx.Document(io.BytesIO(data))
+    headings = {heading: section.key for section, heading in section_headings(year)}
+    current = None
+    for paragraph in list(document.paragraphs):
+        if paragraph.text in headings:
+            current = headings[paragraph.text]
+        elif current and paragraph.style.name == "List Bullet" and not paragraph.text:
+            texts = items.get(current) or [""]
+            paragraph.text = texts[-1]
+            for text in texts[:-1]:
+                paragraph.insert_paragraph_before(text, style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

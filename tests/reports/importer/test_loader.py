@@ -8,6 +8,7 @@ import pytest
 
 from portal.text import slugify_ru
 from reports import workflow
+from reports.concurrency import StaleReportError, claim_version
 from reports.importer.loader import (
     CREATED,
     REPLACED,
@@ -278,6 +279,71 @@ def test_replace_of_an_imported_published_archive_is_refused():
     with pytest.raises(ImportRefused):
         store_report(_edited(parsed_seed(SAYAN_2025)), replace=True)
     assert db_state() == before
+
+
+def test_replace_in_the_statuses_asked_for(make_report, sayan):
+    """The upload page replaces whatever the city may still edit: a report returned for changes too
+    (its status stays; only reports/workflow.py writes it)."""
+    report = make_report(status=Status.CHANGES_REQUESTED, municipality=sayan, year=2025)
+    events = report.events.count()
+
+    result = store_report(
+        _edited(parsed_seed(SAYAN_2025)), replace=True, replaceable=(Status.DRAFT, Status.CHANGES_REQUESTED)
+    )
+
+    assert result.outcome == REPLACED and result.report.pk == report.pk
+    fresh = Report.objects.get(pk=report.pk)
+    assert fresh.status == Status.CHANGES_REQUESTED
+    assert fresh.version == report.version + 1
+    assert fresh.achievements.count() == 2
+    assert fresh.events.count() == events
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.PUBLISHED, Status.WITHDRAWN])
+def test_replace_in_the_statuses_asked_for_refuses_the_others(status, make_report, sayan):
+    report = make_report(status=status, municipality=sayan, year=2025)
+    before = db_state()
+    with pytest.raises(ImportRefused) as refused:
+        store_report(parsed_seed(SAYAN_2025), replace=True, replaceable=(Status.DRAFT, Status.CHANGES_REQUESTED))
+    assert "только черновик или отчёт, возвращённый на доработку" in str(refused.value)
+    assert str(report) in str(refused.value)
+    assert db_state() == before
+
+
+def test_replace_from_a_stale_version_changes_nothing():
+    """Someone saved the report after the person saw what the file would change: refused whole."""
+    report = store_report(parsed_seed(SAYAN_2025)).report
+    seen = Report.objects.get(pk=report.pk).version
+    claim_version(report.pk, seen)  # a colleague's save
+    before = db_state()
+
+    with pytest.raises(StaleReportError):
+        store_report(_edited(parsed_seed(SAYAN_2025)), replace=True, expected_version=seen)
+
+    assert db_state() == before
+    result = store_report(_edited(parsed_seed(SAYAN_2025)), replace=True, expected_version=seen + 1)
+    assert result.outcome == REPLACED
+    assert Report.objects.get(pk=report.pk).version == seen + 2
+
+
+def test_replace_names_its_reason_in_every_history_row(city_editor):
+    report = store_report(parsed_seed(SAYAN_2025)).report
+    old_ids = set(Achievement.objects.values_list("id", flat=True))
+
+    store_report(
+        _edited(parsed_seed(SAYAN_2025)), replace=True, user=city_editor, change_reason="Заменено из файла «отчёт.docx»"
+    )
+
+    latest = Report.history.filter(id=report.pk).latest("history_id")
+    assert (latest.history_change_reason, latest.history_user) == ("Заменено из файла «отчёт.docx»", city_editor)
+    removed = Achievement.history.filter(id__in=old_ids, history_type="-")
+    assert removed.count() == len(old_ids)
+    assert set(removed.values_list("history_change_reason", flat=True)) == {"Заменено из файла «отчёт.docx»"}
+    added = Achievement.history.filter(history_type="+").exclude(id__in=old_ids)
+    assert added.count() == 2
+    assert set(added.values_list("history_change_reason", "history_user")) == {
+        ("Заменено из файла «отчёт.docx»", city_editor.pk)
+    }
 
 
 # --- publish (archives) ---------------------------------------------------------------------
