@@ -115,7 +115,9 @@ def test_withdrawing_deletes_the_renderings_and_the_city_page(published, moderat
     assert not ReportRendering.objects.filter(report=published).exists()
     assert not MunicipalityRendering.objects.filter(municipality_id=published.municipality_id).exists()
     for language in LANGUAGES:
-        assert reader(language).get(published.get_absolute_url()).status_code == 404
+        page = reader(language).get(published.get_absolute_url())
+        assert page.status_code == 410  # its former address says it was withdrawn (public/gone.py)
+        assert "Проведён форум ТОС" not in page.content.decode()
         assert reader(language).get(published.municipality.get_absolute_url()).status_code == 404
         assert "Саяногорск" not in served("/reports/", language)
     assert Client().get(f"/api/reports/{published.pk}/").status_code == 404
