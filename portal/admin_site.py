@@ -95,7 +95,15 @@ class PortalAdminSite(admin.AdminSite):
             context["written_this_year"] = [(r, permissions.can_edit_report(user, r)) for r in written.values()]
             context["several_municipalities"] = len(municipalities) > 1
             # The yearly collection: what to do now, per open campaign (campaigns/progress.py).
-            context["campaign_tasks"] = for_city_editor(municipalities, timezone.localdate())
+            context["campaign_tasks"] = tasks = for_city_editor(municipalities, timezone.localdate())
+            # A campaign's panel says it all for its year and city: not the lines above again.
+            in_campaign = {(t.row.municipality.pk, t.campaign.year) for t in tasks}
+            context["to_write"] = [m for m in context["to_write"] if (m.pk, year) not in in_campaign]
+            context["written_this_year"] = [
+                (r, editable)
+                for r, editable in context["written_this_year"]
+                if (r.municipality_id, year) not in in_campaign
+            ]
             context["is_municipal"] = True
         context.update(extra_context or {})
         return super().index(request, context)

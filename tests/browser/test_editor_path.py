@@ -24,7 +24,7 @@ def test_the_start_page_offers_the_existing_report_not_a_second_one(page, editor
     login(page, editor)
 
     expect(page.get_by_role("link", name=re.compile("^Написать отчёт за"))).to_have_count(0)
-    expect(page.get_by_text(f"отчёт за {YEAR} год уже есть")).to_be_visible()
+    expect(page.get_by_text(f"Отчёт за {YEAR} год уже есть")).to_be_visible()
     screenshots(page, "start-city-existing-report")
     page.get_by_role("link", name=f"Продолжить отчёт за {YEAR} год").click()
     expect(page).to_have_url(re.compile(rf"/admin/reports/report/{report.pk}/change/"))

@@ -68,3 +68,9 @@ def test_a_city_that_is_not_a_member_sees_no_campaign(login, running, sayan):
     Membership.objects.filter(municipality=sayan).update(until=date(2020, 12, 31))
     page = login("city").get(reverse("admin:index")).content.decode()
     assert "campaign-task" not in page
+
+
+def test_the_campaigns_panel_is_not_repeated_by_the_years_line(login, running):
+    page = login("city").get(reverse("admin:index")).content.decode()
+    assert "уже есть" not in page and "Написать отчёт за" not in page
+    assert page.count("Продолжить отчёт") == 1

@@ -50,7 +50,7 @@ def test_with_a_report_for_the_year_it_links_to_it_and_offers_no_second(login, m
 
     assert write_links(page) == []
     mine = my_reports(page)
-    assert f"отчёт за {YEAR} год уже есть" in mine
+    assert f"Отчёт за {YEAR} год уже есть" in mine
     link = re.search(rf'href="{reverse("admin:reports_report_change", args=[report.pk])}"[^>]*>{label}', mine)
     assert link is not None
 
