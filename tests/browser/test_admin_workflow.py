@@ -93,7 +93,7 @@ def test_city_editor_writes_and_submits_a_report(page, editor, sayan):
     screenshots(page, "report-form-filled")
     save_and_continue(page)
 
-    expect(page.locator(".messagelist")).to_contain_text("успешно добавлен")
+    expect(page.locator(".messagelist")).to_contain_text("Добавлено: отчёт «")
     expect(status_badge(page)).to_have_text("Черновик")
 
     do_transition(page, "Отправить на проверку")
@@ -157,7 +157,7 @@ def test_moderator_requests_changes_city_fixes_moderator_publishes(new_page, mak
     expect(first).to_have_value(OLD_ACHIEVEMENT)
     first.fill(NEW_ACHIEVEMENT)
     save_and_continue(city)
-    expect(city.locator(".messagelist")).to_contain_text("успешно")
+    expect(city.locator(".messagelist")).to_contain_text("Сохранено: отчёт «")
     do_transition(city, "Отправить на проверку")
     expect(status_badge(city)).to_have_text("На проверке")
 

@@ -50,7 +50,7 @@ def seeds(transactional_db, sayan):
 
 def save_and_continue(page: Page) -> None:
     page.get_by_role("button", name="Сохранить и продолжить редактирование").first.click()
-    expect(page.locator(".messagelist")).to_contain_text("успешно")
+    expect(page.locator(".messagelist")).to_contain_text(re.compile("(Добавлено|Сохранено): "))
 
 
 # --- the visitor ---------------------------------------------------------------------------
