@@ -329,6 +329,8 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
                         SYSTEM_NAME,
                         r.published_at,
                         EVENT_COMMENT,
+                        "",
+                        json.dumps([]) if _postgres() else [],
                         json.dumps(snapshot, ensure_ascii=False) if _postgres() else snapshot,
                     )
                 )
@@ -348,6 +350,8 @@ def write_chunk(prepared: Prepared, batch_size: int) -> Counts:
                 "actor_name",
                 "created_at",
                 "comment",
+                "public_comment",
+                "notes",
                 "snapshot",
             ],
             events,

@@ -131,13 +131,16 @@ def test_moderator_requests_changes_city_fixes_moderator_publishes(new_page, mak
     queue.get_by_role("link", name=title).click()
     expect(status_badge(mod)).to_have_text("На проверке")
 
-    mod.get_by_role("link", name="Вернуть на доработку", exact=True).click()
+    # The moderator may still edit a submitted report: the button saves the form first (issue 14, item 2).
+    mod.locator(".workflow-actions .workflow-button").filter(has_text="Вернуть на доработку").click()
     expect(mod.get_by_role("heading", name="Вернуть на доработку")).to_be_visible()
-    mod.get_by_role("button", name="Вернуть на доработку").click()
-    expect(mod.locator(".errorlist")).to_have_text("Напишите комментарий: без него это действие не выполняется.")
+    mod.get_by_role("button", name="Вернуть на доработку", exact=True).click()
+    expect(mod.locator(".errorlist")).to_have_text(
+        "Напишите комментарий или замечание хотя бы к одному разделу или пункту: без этого отчёт не вернуть."
+    )
     screenshots(mod, "request-changes-error")
     mod.get_by_label("Что нужно исправить").fill(CHANGES_COMMENT)
-    mod.get_by_role("button", name="Вернуть на доработку").click()
+    mod.get_by_role("button", name="Вернуть на доработку", exact=True).click()
     expect(mod.locator(".messagelist")).to_contain_text("возвращён городу на доработку")
     expect(status_badge(mod)).to_have_text("Возвращён на доработку")
 

@@ -108,9 +108,10 @@ def test_report_round_trip_from_city_to_public_search(new_page, seeds, editor, r
     login(mod, reviewer)
     mod.get_by_role("region", name="Ждут проверки").get_by_role("link", name=TITLE).click()
     expect(status_badge(mod)).to_have_text("На проверке")
-    mod.get_by_role("link", name="Вернуть на доработку", exact=True).click()
+    # The moderator may still edit a submitted report: the button saves the form first (issue 14, item 2).
+    mod.locator(".workflow-actions .workflow-button").filter(has_text="Вернуть на доработку").click()
     mod.get_by_label("Что нужно исправить").fill(COMMENT)
-    mod.get_by_role("button", name="Вернуть на доработку").click()
+    mod.get_by_role("button", name="Вернуть на доработку", exact=True).click()
     expect(mod.locator(".messagelist")).to_contain_text("возвращён городу на доработку")
     expect(status_badge(mod)).to_have_text("Возвращён на доработку")
 
