@@ -198,11 +198,18 @@ class _RankedHits:
 
 
 def search(request):
+    """The search page: ranked hits, «Возможно, вы искали …» (a query with a misspelt word or
+    letters of both alphabets in a word) and what a query of stop words only gets. A query that
+    finds something costs the count and two queries for the page of hits; one that finds
+    nothing, the count and at most four for the suggestion; one of stop words only, none."""
     from .. import search as search_engine
 
     query = request.GET.get("q", "").strip()[:200]
-    hits = _RankedHits(search_engine, query) if query else []
+    stop_words_only = search_engine.only_stop_words(query)
+    hits = _RankedHits(search_engine, query) if query and not stop_words_only else []
     page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = page.paginator.count
+    suggestion = search_engine.suggest(query, found=total) if query and not stop_words_only else None
     return render(
         request,
         "public/search.html",
@@ -210,8 +217,11 @@ def search(request):
             "query": query,
             "page": page,
             "hits": list(page.object_list),
-            "total": page.paginator.count,
+            "total": total,
             "more": getattr(hits, "more", False),
             "query_string": urlencode({"q": query}),
+            "stop_words_only": stop_words_only,
+            "suggestion": suggestion,
+            "suggestion_url": f"?{urlencode({'q': suggestion.query})}" if suggestion else "",
         },
     )

@@ -1,4 +1,5 @@
-"""The search index: one row per searchable piece of a published report.
+"""The search index: one row per searchable piece of a published report, one row of words
+per published report, and the vocabulary of the published reports ("did you mean").
 
 Rows are written only by reports.search.index (never by save() or signals). The
 GIN index on `vector` exists on PostgreSQL only (see the migration).
@@ -30,10 +31,11 @@ class SearchDocument(models.Model):
     position = models.PositiveIntegerField(_("№"), default=0)
     # As written (shown in results, marked up in Python).
     text = models.TextField(_("текст"))
-    # " stem stem … " (Snowball stems of every word, stop words included): searched on SQLite.
+    # " stem stem … " (Snowball stems of the words that are not stop words, in order: a word's
+    # position is its place here): searched on SQLite.
     stems = models.TextField(_("основы слов"))
-    # to_tsvector('russian', …) of the same words, weighted A (municipality) / B (items):
-    # searched on PostgreSQL only (NULL elsewhere).
+    # to_tsvector('russian', …) of the same words, weighted A (municipality) / B (items), with the
+    # same positions: searched on PostgreSQL only (NULL elsewhere).
     vector = SearchVectorField(null=True)
 
     class Meta:
@@ -68,6 +70,9 @@ class ReportTerms(models.Model):
     stems = models.TextField(_("основы слов"), blank=True, default="")
     # The distinct lexemes of all its documents' vectors, without positions (PostgreSQL; NULL elsewhere).
     vector = SearchVectorField(null=True)
+    # "word word …" — its distinct vocabulary words (text.vocabulary_words), both databases: what
+    # it adds to SearchWord, taken off again when the row is replaced or dropped.
+    words = models.TextField(_("слова"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("слова отчёта")
@@ -76,3 +81,34 @@ class ReportTerms(models.Model):
 
     def __str__(self):
         return str(self.report_id)
+
+
+class SearchWord(models.Model):
+    """A word of the published reports and in how many of them it is: the vocabulary that
+    "did you mean" (reports.search.suggest) corrects a query from.
+
+    The sum of ReportTerms.words over the published reports, kept by reports.search.index as it
+    writes those rows (in the same transaction), so a word is here exactly while a published
+    report has it: never one of a draft, gone when its last report is withdrawn. Suggestions look
+    a word's one-letter variants up by primary key and narrow longer edits to the words of the
+    same first letters and about the same length (the index on head and length): never a pass
+    over the vocabulary or the documents.
+    """
+
+    # Normalised as the index normalises (lower case, «ё» as «е»), letters only, MIN_WORD or more.
+    word = models.CharField(_("слово"), max_length=100, primary_key=True)
+    # Its first HEAD letters, and its length in letters.
+    head = models.CharField(_("начало"), max_length=2)
+    length = models.PositiveSmallIntegerField(_("длина"))
+    # How many published reports have it (never 0: such a row is deleted).
+    reports = models.IntegerField(_("отчётов"))
+
+    HEAD = 2
+
+    class Meta:
+        verbose_name = _("слово словаря поиска")
+        verbose_name_plural = _("словарь поиска")
+        indexes = [models.Index(fields=["head", "length"], name="reports_searchword_head")]
+
+    def __str__(self):
+        return self.word

@@ -12,9 +12,18 @@ configuration (asciiword → english_stem, numbers → simple, word → russian_
 index (our stems) and the PostgreSQL one (to_tsvector('russian', …) of our tokens)
 hold the same terms.
 
-A query is normalised the same way (``query_terms``): stop words are dropped unless
-the query has nothing else; the last word also matches as a prefix (a stem of at
-least ``MIN_PREFIX`` letters: «когалым» → «когал…» also finds «Когалыма»).
+Stop words are not indexed (PostgreSQL's `russian` configuration drops them too), so a
+document's *positions* — the n-th word that is not a stop word — are the same in our stems
+and in the tsvector, and phrase/proximity ranking agrees on both databases
+(``term_hits``). Latin letters that look like Cyrillic ones inside a Cyrillic word («пpoект»
+typed with a Latin p and o) are read as their Cyrillic twins, and the other way round in a
+Latin word (``cyrillic_twins``): in texts and queries alike.
+
+A query is normalised the same way (``query_terms``): stop words are dropped, and a query
+of stop words only searches nothing (``only_stop_words``); the last word also matches as a
+prefix (a stem of at least ``MIN_PREFIX`` letters: «когалым» → «когал…» also finds
+«Когалыма»). ``vocabulary_words`` are the words a text adds to the vocabulary of "did you
+mean" (reports.search.suggest).
 """
 
 import functools
@@ -45,6 +54,20 @@ MAX_QUERY_TERMS = 10
 # The last query word matches as a prefix only if its stem is at least this long
 # («когал» → «когалым», «когалымск»; but «лес» must not find «Лесосибирск»).
 MIN_PREFIX = 4
+# Words shorter than this are not in the vocabulary of suggestions (nor corrected).
+MIN_WORD = 3
+# PostgreSQL keeps a lexeme's positions up to this number (larger ones become it, and repeat
+# positions of a lexeme are dropped), and at most MAX_POSITIONS positions per lexeme.
+MAX_POSITION = 16383
+MAX_POSITIONS = 255
+
+# Letters that look alike in Latin and Cyrillic, by case (before case folding: a Latin «B» looks
+# like «В», a Latin «b» like nothing Russian).
+_LATIN_LOOKALIKES = "AaBCcEeHKkMOoPpTXxYyë"
+_CYRILLIC_LOOKALIKES = "АаВСсЕеНКкМОоРрТХхУуё"
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 # PostgreSQL 15 share/tsearch_data/russian.stop and english.stop (Snowball's lists), as is.
 RUSSIAN_STOP_WORDS = frozenset(
@@ -73,12 +96,41 @@ ENGLISH_STOP_WORDS = frozenset(
 STOP_WORDS = RUSSIAN_STOP_WORDS | ENGLISH_STOP_WORDS
 
 
-def normalize(text: str) -> str:
-    """NFKC, without invisible characters and combining marks, case-folded, «ё» → «е»."""
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _twins(run: str) -> str:
+    """One run of letters with its look-alike letters of the other script replaced, if that makes
+    it one script: Cyrillic if it has a Cyrillic letter and every Latin one has a Cyrillic twin,
+    else Latin if every Cyrillic one has a Latin twin. Anything else stays as written."""
+    cyrillic = [ch for ch in run if _is_cyrillic(ch)]
+    if not cyrillic or len(cyrillic) == len(run):
+        return run
+    others = [ch for ch in run if not _is_cyrillic(ch)]
+    if all(ch in _LATIN_LOOKALIKES for ch in others):
+        return run.translate(_TO_CYRILLIC)
+    if all(ch in _CYRILLIC_LOOKALIKES for ch in cyrillic) and all(ch.isascii() for ch in others):
+        return run.translate(_TO_LATIN)
+    return run
+
+
+def cyrillic_twins(text: str) -> str:
+    """The text with every word of mixed scripts written in one («пpoект» with a Latin p and o →
+    «проект», «cоvid» with a Cyrillic о → «covid»), case kept; other words as they are."""
+    return _LETTERS_RE.sub(lambda m: _twins(m.group()), text)
+
+
+def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     # What NFKC could not compose (a stress accent over a vowel) is not part of the word.
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
-    return fold(text)
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
+
+
+def normalize(text: str) -> str:
+    """NFKC, without invisible characters and combining marks, words of mixed scripts in one
+    (cyrillic_twins), case-folded, «ё» → «е»."""
+    return fold(cyrillic_twins(_clean(text)))
 
 
 def _word_tokens(word: str) -> list[str]:
@@ -129,18 +181,19 @@ def is_stop_word(token: str) -> bool:
 
 @dataclass(frozen=True)
 class IndexedText:
-    """What the index stores of one text. `stems`: " stem stem … " of every word, stop words
-    included (matched on SQLite). For PostgreSQL's vector, `content`: the tokens that are not
-    stop words (for the `russian` configuration) and `stop`: the stems of those that are (for
-    `simple`, which keeps them; see index._document)."""
+    """What the index stores of one text: its words that are not stop words, in order.
+    `stems`: " stem stem … " (matched on SQLite; a word's position is its place in it);
+    `content`: the same words as tokens, for PostgreSQL's `russian` configuration (which gives
+    the same stems at the same positions). `stop` is always "": stop words are not indexed
+    (it stays for writers that still append it to the vector, devtools.synthetic.bulk)."""
 
     stems: str
     content: str
-    stop: str
+    stop: str = ""
 
 
 def indexed_text(text: str, word_cache: dict | None = None) -> IndexedText | None:
-    """The index fields of a text, or None if it has not a single word.
+    """The index fields of a text, or None if it has no word but stop words.
 
     `word_cache` (a dict the caller keeps) remembers the tokens of each distinct word: the
     synthetic data generator indexes millions of texts made of a few thousand words."""
@@ -149,17 +202,35 @@ def indexed_text(text: str, word_cache: dict | None = None) -> IndexedText | Non
         word = match.group()
         known = word_cache.get(word) if word_cache is not None else None
         if known is None:
-            known = tuple((t, stem(t), is_stop_word(t)) for t in _word_tokens(word))
+            known = tuple((t, stem(t)) for t in _word_tokens(word) if not is_stop_word(t))
             if word_cache is not None:
                 word_cache[word] = known
         found.extend(known)
     if not found:
         return None
     return IndexedText(
-        stems=f" {' '.join(s for _t, s, _stop in found)} ",
-        content=" ".join(t for t, _s, stop in found if not stop),
-        stop=" ".join(s for _t, s, stop in found if stop),
+        stems=f" {' '.join(s for _t, s in found)} ",
+        content=" ".join(t for t, _s in found),
     )
+
+
+def is_vocabulary_word(token: str) -> bool:
+    """A word "did you mean" may suggest: letters only, MIN_WORD or more, not a stop word."""
+    return len(token) >= MIN_WORD and token.isalpha() and not is_stop_word(token)
+
+
+def vocabulary_words(text: str, word_cache: dict | None = None) -> set[str]:
+    """The distinct vocabulary words of a text (normalised tokens: «ё» as «е», lower case)."""
+    found = set()
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        known = word_cache.get(word) if word_cache is not None else None
+        if known is None:
+            known = tuple(t for t in _word_tokens(word) if is_vocabulary_word(t))
+            if word_cache is not None:
+                word_cache[word] = known
+        found.update(known)
+    return found
 
 
 @dataclass(frozen=True)
@@ -169,40 +240,64 @@ class Term:
     token: str
     stem: str
     prefix: bool = False
-    stop: bool = False
 
     def matches(self, stem_: str) -> bool:
         return stem_.startswith(self.stem) if self.prefix else stem_ == self.stem
 
 
-def query_terms(query: str) -> list[Term]:
-    """The terms of a query: distinct stems in the order typed, stop words dropped unless
-    nothing else is left, the last word also as a prefix (see MIN_PREFIX)."""
+def only_stop_words(query: str) -> bool:
+    """The query has words, and every one is a stop word («и», «а в»): it searches nothing."""
     found = tokens(query or "")
-    content = [t for t in found if t not in STOP_WORDS]
-    stop = not content
-    chosen = found if stop else content
+    return bool(found) and all(is_stop_word(t) for t in found)
+
+
+def query_terms(query: str) -> list[Term]:
+    """The terms of a query: distinct stems in the order typed, stop words dropped (none left:
+    no terms, see only_stop_words), the last word also as a prefix (see MIN_PREFIX)."""
+    content = [t for t in tokens(query or "") if not is_stop_word(t)]
     terms: dict[str, Term] = {}
-    for n, token in enumerate(chosen):
+    for n, token in enumerate(content):
         s = stem(token)
-        prefix = n == len(chosen) - 1 and not stop and not token.isdigit() and len(s) >= MIN_PREFIX
+        prefix = n == len(content) - 1 and not token.isdigit() and len(s) >= MIN_PREFIX
         if s in terms:
             if prefix:
                 terms[s] = replace(terms[s], prefix=True)
         elif len(terms) < MAX_QUERY_TERMS:
-            terms[s] = Term(token, s, prefix=prefix, stop=stop)
+            terms[s] = Term(token, s, prefix=prefix)
     return list(terms.values())
 
 
-def term_counts(doc_stems, terms: list[Term]) -> list[int]:
-    """How many of a document's stems match each term.
+def positions(doc_stems) -> dict[str, list[int]]:
+    """{stem: its positions (1, 2, …)} in a document, as PostgreSQL's tsvector of the same words
+    holds them: none past MAX_POSITION (the words there share it), at most MAX_POSITIONS each."""
+    found: dict[str, list[int]] = {}
+    for n, s in enumerate(doc_stems, 1):
+        at = found.setdefault(s, [])
+        p = min(n, MAX_POSITION)
+        if len(at) < MAX_POSITIONS and (not at or at[-1] != p):
+            at.append(p)
+    return found
 
-    Each stem counts once, for the first term (in query order) it matches — the same
-    rule the PostgreSQL score uses (see query._DocScore)."""
-    counts = [0] * len(terms)
-    for s in doc_stems:
+
+def term_hits(doc_stems, terms: list[Term]) -> list[tuple[int, int]]:
+    """(term, position) of every match in a document: which query term (its index) matched at
+    which position (1, 2, … — the n-th indexed word of the document).
+
+    Positions are as PostgreSQL's tsvector keeps them (see MAX_POSITION, MAX_POSITIONS), and
+    each stem counts for the first term (in query order) it matches — the same rule as the
+    PostgreSQL score (see query._Matches), so both databases rank alike."""
+    hits = []
+    for s, at in positions(doc_stems).items():
         for n, term in enumerate(terms):
             if term.matches(s):
-                counts[n] += 1
+                hits.extend((n, p) for p in at)
                 break
+    return hits
+
+
+def term_counts(doc_stems, terms: list[Term]) -> list[int]:
+    """How many times each term matches a document (term_hits, counted)."""
+    counts = [0] * len(terms)
+    for n, _p in term_hits(doc_stems, terms):
+        counts[n] += 1
     return counts

@@ -48,11 +48,12 @@ READ_ERRORS = (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, De
 
 def derived_models():
     """Rows rebuilt from the rest: not backed up (restore makes them again through
-    reports.publication: the search index, the public renderings and a new generation)."""
+    reports.publication: the search index and its vocabulary, the public renderings and a new
+    generation)."""
     from reports.public.models import MunicipalityRendering, PublicGeneration, ReportRendering
-    from reports.search.models import ReportTerms, SearchDocument
+    from reports.search.models import ReportTerms, SearchDocument, SearchWord
 
-    return {SearchDocument, ReportTerms, ReportRendering, MunicipalityRendering, PublicGeneration}
+    return {SearchDocument, ReportTerms, SearchWord, ReportRendering, MunicipalityRendering, PublicGeneration}
 
 
 def backup_models() -> list:

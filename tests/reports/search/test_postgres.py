@@ -127,3 +127,101 @@ def test_our_stop_words_are_postgresqls():
         assert cursor.fetchall() == []
         cursor.execute("SELECT to_tsvector('russian', 'тос форум пандемии') <> ''::tsvector")
         assert cursor.fetchone() == (True,)
+
+
+def test_postgres_and_snowball_hold_the_same_positions(seeds, hidden, build):
+    """Each lexeme's positions in the tsvector are exactly its places among our stems (stop words
+    left out of both), within PostgreSQL's limits: what phrase and proximity ranking rely on."""
+    # 300 times «тос»: PostgreSQL keeps 255 of its positions (no item is long enough to pass 16383).
+    build("Абакан", 2020, achievements=["тос " * 300 + "форум и в форум", "Форум в ТОС, и не только форум"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, d.stems, u.lexeme, u.positions::int[] FROM reports_searchdocument d, unnest(d.vector) u"
+        )
+        rows = cursor.fetchall()
+    vectors, stems = {}, {}
+    for pk, doc_stems, lexeme, positions in rows:
+        vectors.setdefault(pk, {})[lexeme] = positions
+        stems[pk] = doc_stems
+    assert len(vectors) > 50
+    for pk, doc_stems in stems.items():
+        assert vectors[pk] == search_text.positions(doc_stems.split()), pk
+
+
+def test_postgres_ranks_documents_as_python_does(build):
+    """The SQL score and closeness of a document (query._DocScore, query._DocCloseness) equal the
+    Python ones SQLite uses (query._score, query._closeness), on random documents and queries."""
+    import random
+
+    from django.db.models import Q
+
+    from reports.search.query import _all_tsquery, _closeness, _DocCloseness, _DocScore, _score
+
+    rng = random.Random(14)
+    words = ["форум", "форума", "летний", "летнего", "тос", "совет", "советы", "молодежь", "и", "в", "не"]
+    for n in range(12):
+        build(
+            f"Город{n}",
+            2000 + n,
+            achievements=[" ".join(rng.choice(words) for _ in range(rng.randint(1, 25))) for _ in range(4)],
+        )
+    queries = ["форум", "летний форум", "форум летний", "тос совет", "совет", "летний форум тос", "форум сове"]
+    queries += [" ".join(rng.sample(words[:8], rng.randint(2, 3))) for _ in range(15)]
+    compared = 0
+    for text in queries:
+        terms = search_text.query_terms(text)
+        docs = SearchDocument.objects.filter(query._any_term_q(terms)).annotate(
+            sql_score=_DocScore(terms), sql_closeness=_DocCloseness(terms)
+        )
+        for doc in docs.filter(Q(vector=_all_tsquery(terms))) if len(terms) > 1 else docs:
+            hits = search_text.term_hits(doc.stems.split(), terms)
+            assert doc.sql_score == _score(doc.section, hits), (text, doc.text)
+            if len(terms) > 1:
+                assert doc.sql_closeness == _closeness(hits, len(terms)), (text, doc.text)
+            compared += 1
+    assert compared > 100
+
+
+def test_suggestions_stay_cheap_on_a_national_vocabulary(build):
+    """200,000 words in the vocabulary, 67,000 of them beginning with «об» and 11 to 15 letters
+    long (the worst case for two edits): two edits are looked up through the (head, length)
+    index, and a suggestion takes milliseconds (5-60 ms on a vocabulary of a million words)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.search.models import SearchWord
+    from reports.search.suggest import _a_third_of, _edits, _word_in
+
+    build("Абакан", 2024, achievements=["Работа с общественностью: общественность довольна, субсидии получены"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO reports_searchword (word, head, length, reports)
+            SELECT w, left(w, 2), char_length(w), 1 + g % 50 FROM (
+                SELECT g, CASE WHEN g % 3 = 0
+                    THEN 'об' || substr(translate(md5(g::text), '0123456789abcdef', 'абвгдежзиклмнопр'), 1, 9 + g % 5)
+                    ELSE substr(translate(md5(g::text), '0123456789abcdef', 'рстуфхцчшщыьэюяа'), 1, 4 + g % 11)
+                END AS w FROM generate_series(1, 200000) AS g
+            ) AS words ON CONFLICT DO NOTHING
+            """
+        )
+        cursor.execute("ANALYZE reports_searchword")
+    assert SearchWord.objects.count() > 190_000
+    assert SearchWord.objects.filter(head="об", length__range=(11, 15)).count() > 60_000
+
+    # The one-edit variants (a thousand) are one array: the planner probes the primary key or, on a
+    # vocabulary this small, hashes the array and reads the table once; both take milliseconds.
+    variants = SearchWord.objects.filter(_word_in(sorted(_edits("обшественность")))).explain()
+    assert "ANY" in variants, variants[:300]
+    near = SearchWord.objects.filter(head="об", length__range=(11, 15)).filter(_a_third_of("обшественнось")).explain()
+    assert "reports_searchword_head" in near and "Seq Scan" not in near, near[:300]
+
+    for typed, expected in [("субсидйи", "субсидии"), ("обшественность", "общественность")] * 2 + [
+        ("обшественнось", "общественность")
+    ] * 2:
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.monotonic()
+            suggestion = search.suggest(typed, found=0)
+            elapsed = time.monotonic() - started
+        assert suggestion.query == expected
+        assert len(ctx.captured_queries) <= 3
+        assert elapsed < 1.0, (typed, elapsed)  # typically 5-60 ms

@@ -227,10 +227,18 @@ def test_stop_words_do_not_narrow_the_query(seeds):
     assert names(search.search("в ТОС")) == names(search.search("ТОС"))
 
 
-def test_a_query_of_stop_words_only_still_searches(build):
-    report = build("Абакан", 2020, achievements=["Встречи проходили не реже раза в месяц"])
-    build("Черногорск", 2020, achievements=["Встречи проходят регулярно"])
-    assert [hit.report for hit in search.search("не")] == [report]
+@pytest.mark.parametrize("query", ["и", "а", "и а в", "НЕ", "и, а тоже в"])
+def test_a_query_of_stop_words_only_finds_nothing(query, build):
+    build("Абакан", 2020, achievements=["Встречи проходили не реже раза в месяц, и а также в срок"])
+    assert search.only_stop_words(query)
+    assert search.search(query) == []
+    assert ids(query) == set()
+    assert search.count(query) == 0
+
+
+@pytest.mark.parametrize("query", ["", "  ", "ТОС", "и ТОС", "— … !!!", "2020"])
+def test_only_stop_words_is_only_for_stop_words(query):
+    assert not search.only_stop_words(query)
 
 
 # --- restricting and filtering ---------------------------------------------------------------

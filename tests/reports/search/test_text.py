@@ -85,9 +85,10 @@ def test_query_drops_stop_words():
     assert [t.stem for t in query_terms("работа с ТОС и НКО в городе")] == ["работ", "тос", "нко", "город"]
 
 
-def test_query_of_stop_words_only_is_not_empty():
-    terms = query_terms("и не")
-    assert [(t.stem, t.stop) for t in terms] == [("и", True), ("не", True)]
+@pytest.mark.parametrize("query", ["и", "а", "и а в", "и не", "The and of"])
+def test_query_of_stop_words_only_has_no_terms(query):
+    assert query_terms(query) == []
+    assert text.only_stop_words(query)
 
 
 def test_last_word_is_a_prefix_if_its_stem_is_long_enough():
@@ -112,3 +113,54 @@ def test_term_counts_count_each_stem_once_for_the_first_term():
     terms = [Term("форум", "форум"), Term("форумный", "форумн", prefix=True)]
     assert term_counts(["форум", "форумн", "тос", "форум", "форумнее"], terms) == [2, 2]
     assert term_counts(["тос"], terms) == [0, 0]
+
+
+# --- letters of the other alphabet that look the same -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("пpoект", "проект"),  # Latin p and o in a Cyrillic word
+        ("Пpоект", "Проект"),  # case kept
+        ("СУБCИДИИ", "СУБСИДИИ"),
+        ("aбрикос", "абрикос"),
+        ("ТOС", "ТОС"),
+        ("Hовый", "Новый"),  # a capital Latin H looks like «Н»
+        ("cоvid", "covid"),  # a Cyrillic «о» in a Latin word
+        ("Kоgalym", "Kogalym"),
+        ("TOC", "TOC"),  # all Latin: a Latin word
+        ("ТОС", "ТОС"),
+        ("проеkt", "проеkt"),  # a Latin «t» has no Cyrillic twin, «п» no Latin one: left as written
+        ("форум-2019 и COVID", "форум-2019 и COVID"),
+        ("пpoект и cоvid", "проект и covid"),
+    ],
+)
+def test_cyrillic_twins(raw, expected):
+    assert text.cyrillic_twins(raw) == expected
+
+
+def test_a_word_with_latin_lookalikes_has_the_tokens_and_stem_of_the_cyrillic_one():
+    assert tokens("Пpoект ТOС") == tokens("Проект ТОС") == ["проект", "тос"]
+    assert text.indexed_text("субcидии") == text.indexed_text("субсидии")
+    assert [t.stem for t in query_terms("oбщественность")] == [stem("общественность")]
+
+
+def test_stop_words_are_not_indexed():
+    indexed = text.indexed_text("Форум в ТОС и НКО")
+    assert indexed.stems == " форум тос нко "
+    assert indexed.content == "форум тос нко"
+    assert text.indexed_text("и а в не") is None  # no word to find it by
+
+
+def test_vocabulary_words():
+    assert text.vocabulary_words("Форум ТОС в Абакане, 2024 год: ещё 5 форумов; Ёлка и ёлки") == {
+        "форум",
+        "тос",
+        "абакане",
+        "год",
+        "форумов",
+        "елка",
+        "елки",
+    }
+    assert text.vocabulary_words("и в 2024 ТО") == set()
