@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.roles import is_association_editor
+from reports import workflow
+from reports.models import Report
+from reports.status import Status
 
 from . import collection, progress
 from .models import Membership, ReportingCampaign
@@ -136,6 +139,7 @@ class ReportingCampaignAdmin(AssociationOnly, admin.ModelAdmin):
             "waiting": [(r, (timezone.now() - r.report.submitted_at).days) for r in waiting],
             "no_contact": [r for r in all_rows if not r.contacts],
             "is_open": campaign.is_open_on(today),
+            "approved": any(r.state == Status.APPROVED for r in all_rows),
         }
         return TemplateResponse(request, "admin/campaigns/progress.html", context)
 
@@ -144,12 +148,15 @@ class ReportingCampaignAdmin(AssociationOnly, admin.ModelAdmin):
         if request.POST.get("action") == "open":
             self._report_opening(request, campaign, collection.open_campaign(campaign, today), today)
             return back
-        if request.POST.get("action") != "remind":
+        action = request.POST.get("action")
+        if action not in ("remind", "publish"):
             return back
         ids = {int(pk) for pk in request.POST.getlist("municipality") if pk.isdigit()}
         if not ids:
-            self.message_user(request, _("Отметьте города, которым напомнить."), messages.WARNING)
+            self.message_user(request, _("Отметьте города в таблице."), messages.WARNING)
             return back
+        if action == "publish":
+            return self._publish_approved(request, campaign, ids, back)
         sent, skipped = remind_now(campaign, ids, today)
         if sent:
             self.message_user(
@@ -163,6 +170,31 @@ class ReportingCampaignAdmin(AssociationOnly, admin.ModelAdmin):
                 request,
                 _("Не напомнили (отчёт уже сдан, сегодня уже напоминали или нет адреса): %s.")
                 % ", ".join(m.name for m in skipped),
+                messages.WARNING,
+            )
+        return back
+
+    def _publish_approved(self, request, campaign, ids, back):
+        """«Опубликовать выбранные одобренные»: each through the workflow, as the moderator."""
+        published, skipped = [], []
+        reports = Report.objects.filter(year=campaign.year, municipality_id__in=ids).select_related("municipality")
+        for report in reports:
+            if report.status != Status.APPROVED or not workflow.can_transition(request.user, report, "publish"):
+                skipped.append(report.municipality)
+                continue
+            workflow.publish(report, request.user)
+            published.append(report)
+        if published:
+            self.message_user(
+                request,
+                ngettext("Опубликован %(n)d отчёт.", "Опубликовано %(n)d отчётов.", len(published))
+                % {"n": len(published)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("Не опубликованы (отчёт не одобрен): %s.") % ", ".join(m.name for m in skipped),
                 messages.WARNING,
             )
         return back

@@ -20,13 +20,14 @@ STATE_LABELS = {
     NOT_STARTED: _("не начат"),
     Status.DRAFT.value: _("черновик"),
     Status.SUBMITTED.value: _("на проверке"),
+    Status.APPROVED.value: _("одобрен, ждёт дня публикации"),
     Status.CHANGES_REQUESTED.value: _("возвращён на доработку"),
     Status.PUBLISHED.value: _("опубликован"),
     Status.WITHDRAWN.value: _("снят с публикации"),
 }
 # Done, as far as the city is concerned: it has sent the report (or it is out already).
-HANDED_IN = {Status.SUBMITTED, Status.PUBLISHED}
-ASSOCIATION_DECISIONS = ("request_changes", "publish", "withdraw")
+HANDED_IN = {Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED}
+ASSOCIATION_DECISIONS = ("request_changes", "approve", "publish", "withdraw")
 
 
 @dataclass

@@ -247,3 +247,19 @@ def remind_now(campaign, municipality_ids, today: date) -> tuple[list, list]:
             )
         reminded.append(municipality)
     return reminded, skipped
+
+
+def publish_due(today: date | None = None) -> list:
+    """On (or after) a campaign's common publication date, publish every approved report of its
+    year — the job queue's daily run; a report is released once (then it is no longer approved)."""
+    from reports import workflow
+
+    today = today or timezone.localdate()
+    released = []
+    years = ReportingCampaign.objects.filter(publication_date__lte=today).values_list("year", flat=True)
+    for report in Report.objects.filter(year__in=list(years), status=Status.APPROVED).order_by("pk"):
+        try:
+            released.append(workflow.release(report))
+        except workflow.TransitionNotAllowed:
+            continue  # acted on meanwhile (returned or published by hand)
+    return released

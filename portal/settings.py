@@ -338,10 +338,11 @@ CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the task for ano
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# Reminders and the moderators' digest once a day in the morning (the Association's time), lost
-# letters every 10 minutes.
+# Reminders and the moderators' digest once a day in the morning (the Association's time), the
+# approved reports of a common publication date just after its midnight, lost letters every 10 minutes.
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=9, minute=0)},
+    "publish-on-publication-date": {"task": "campaigns.tasks.publish_due", "schedule": crontab(hour=0, minute=5)},
     "retry-pending-emails": {"task": "outbox.tasks.retry_pending_emails", "schedule": 600.0},
 }
 # Days before the deadline on which cities that have not submitted are reminded.

@@ -21,7 +21,7 @@ from .status import Status
 logger = logging.getLogger(__name__)
 
 TO_ASSOCIATION = {"submit"}
-TO_MUNICIPALITY = {"request_changes", "publish", "withdraw"}
+TO_MUNICIPALITY = {"request_changes", "publish", "approve", "release", "withdraw"}
 TO_NOBODY = {"publish_archive"}  # archives were published long ago
 
 

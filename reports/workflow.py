@@ -1,11 +1,15 @@
 """The editorial state machine of a report. Nothing else writes `Report.status`.
 
     draft ──submit──▶ submitted ──publish──▶ published ──withdraw──▶ withdrawn
-      ▲                 │   ▲                                           │
-      │      request_changes│   │submit                                 │
-      │                 ▼   │                                           │
-      │         changes_requested                                       │
+      ▲                 │   ▲  │                  ▲                     │
+      │      request_changes│  └─approve─▶ approved ─release (the day)──┘ │
+      │                 ▼   │       (the campaign's common publication   │
+      │         changes_requested    date is still ahead; campaigns/)    │
       └─────────────────────────────── return_to_draft ◀────────────────┘
+
+With a common publication date ahead (`embargo_date`), the Association approves instead of
+publishing; the job queue releases every approved report of the year on that date
+(campaigns.tasks.publish_due), and a moderator may still publish one at once.
 
 Each transition function runs in a transaction, locks the report row, checks
 the state and the user's right, claims the next version (so a stale admin
@@ -51,6 +55,9 @@ class Transition:
     public_comment_label: str = ""
     # Offers remarks on each section and item of the report (reports/review_notes.py).
     takes_notes: bool = False
+    # From `submitted`, only while the year's common publication date is ahead (True) or is not
+    # (False); None: regardless of it. Other sources are not affected.
+    embargo: bool | None = None
 
 
 TRANSITIONS = {
@@ -82,7 +89,7 @@ TRANSITIONS = {
         Transition(
             "request_changes",
             _("Вернуть на доработку"),
-            frozenset({Status.SUBMITTED}),
+            frozenset({Status.SUBMITTED, Status.APPROVED}),
             Status.CHANGES_REQUESTED,
             frozenset({ASSOCIATION}),
             comment_required=True,
@@ -95,13 +102,35 @@ TRANSITIONS = {
         Transition(
             "publish",
             _("Опубликовать"),
-            frozenset({Status.SUBMITTED}),
+            frozenset({Status.SUBMITTED, Status.APPROVED}),
             Status.PUBLISHED,
             frozenset({ASSOCIATION}),
             comment_label=_("Комментарий (необязательно)"),
             confirm=_("Отчёт сразу станет виден всем на сайте."),
             button_class="success",
             done=_("Отчёт «%(report)s» опубликован: он виден всем на сайте."),
+            embargo=False,
+        ),
+        Transition(
+            "approve",
+            _("Одобрить"),
+            frozenset({Status.SUBMITTED}),
+            Status.APPROVED,
+            frozenset({ASSOCIATION}),
+            comment_label=_("Комментарий (необязательно)"),
+            confirm=_(
+                "Отчёт одобрен и будет опубликован в общий день публикации отчётов этого года, вместе с остальными."
+            ),
+            button_class="success",
+            done=_("Отчёт «%(report)s» одобрен: он появится на сайте в общий день публикации."),
+            embargo=True,
+        ),
+        Transition(
+            "release",
+            _("Опубликовать в общий день"),
+            frozenset({Status.APPROVED}),
+            Status.PUBLISHED,
+            frozenset({SYSTEM}),
         ),
         Transition(
             "withdraw",
@@ -156,9 +185,26 @@ def user_roles_for(user, report) -> set[str]:
     return roles
 
 
+def embargo_date(report):
+    """The common publication date still ahead that the report's year waits for, or None: the
+    yearly collection's campaign decides (campaigns/)."""
+    from campaigns.models import ReportingCampaign
+
+    day = ReportingCampaign.objects.filter(year=report.year).values_list("publication_date", flat=True).first()
+    return day if day is not None and day > timezone.localdate() else None
+
+
+def _embargo_allows(t: Transition, report) -> bool:
+    if t.embargo is None or report.status != Status.SUBMITTED:
+        return True
+    return (embargo_date(report) is not None) is t.embargo
+
+
 def can_transition(user, report, name: str) -> bool:
     t = TRANSITIONS.get(name)
-    return bool(t and report.status in t.sources and user_roles_for(user, report) & t.roles)
+    return bool(
+        t and report.status in t.sources and user_roles_for(user, report) & t.roles and _embargo_allows(t, report)
+    )
 
 
 def available_transitions(user, report) -> list[Transition]:
@@ -180,6 +226,12 @@ def _apply(report: Report, user, name: str, comment: str = "", public_comment: s
             raise TransitionNotAllowed(
                 _("Действие «%(action)s» невозможно: отчёт в статусе «%(status)s».")
                 % {"action": t.label, "status": locked.get_status_display()}
+            )
+        if not _embargo_allows(t, locked):
+            raise TransitionNotAllowed(
+                _("Действие «%(action)s» невозможно: у отчётов этого года общий день публикации.") % {"action": t.label}
+                if t.embargo is False
+                else _("Действие «%(action)s» невозможно: общего дня публикации впереди нет.") % {"action": t.label}
             )
         if t.comment_required and not (comment or notes):
             raise CommentRequired(_("Напишите комментарий: без него это действие не выполняется."))
@@ -240,6 +292,16 @@ def request_changes(report, user, comment, notes=()):
 
 def publish(report, user, comment=""):
     return _apply(report, user, "publish", comment)
+
+
+def approve(report, user, comment=""):
+    """Approved while the year's common publication date is ahead; released on that date."""
+    return _apply(report, user, "approve", comment)
+
+
+def release(report):
+    """Publish an approved report on its year's common publication date (the job queue; no user)."""
+    return _apply(report, None, "release")
 
 
 def withdraw(report, user, comment, public_comment=""):

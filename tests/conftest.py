@@ -3,10 +3,12 @@
 Reports are put into a state only through reports.workflow (as in real life).
 """
 
+from datetime import date, timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS
 from reports import workflow
@@ -19,10 +21,31 @@ PASSWORD = "correct horse battery staple"
 PATH_TO = {
     Status.DRAFT: [],
     Status.SUBMITTED: [("submit", "city")],
+    # Approved: only while the year's campaign has a common publication date ahead (make_report sets one).
+    Status.APPROVED: [("submit", "city"), ("approve", "moderator")],
     Status.CHANGES_REQUESTED: [("submit", "city"), ("request_changes", "moderator")],
     Status.PUBLISHED: [("submit", "city"), ("publish", "moderator")],
     Status.WITHDRAWN: [("submit", "city"), ("publish", "moderator"), ("withdraw", "moderator")],
 }
+
+
+def embargo_until(year, day):
+    """The reports of `year` wait for a common publication date (the yearly collection's campaign)."""
+    from campaigns.models import ReportingCampaign
+
+    campaign, _ = ReportingCampaign.objects.get_or_create(
+        year=year, defaults={"opens_on": date(year + 1, 1, 1), "deadline": date(year + 1, 1, 1)}
+    )
+    campaign.publication_date = day
+    campaign.save()
+    return campaign
+
+
+def prepare_path(status, year):
+    """What a report of `year` needs before it can be walked to `status` (PATH_TO): approving asks
+    for a common publication date ahead."""
+    if status == Status.APPROVED:
+        embargo_until(year, timezone.localdate() + timedelta(days=30))
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +143,7 @@ def make_report(db, city_editor, moderator):
             Task.objects.create(report=report, text="Провести форум ТОС", year=year + 1, position=1)
             Proposal.objects.create(report=report, text="Опыт работы с казачеством", kind="methodology", position=1)
         actors = {"city": city, "moderator": moderator}
+        prepare_path(status, year)
         for name, who in PATH_TO[Status(status)]:
             report = workflow.perform(report, actors[who], name, "комментарий")
         report.refresh_from_db()

@@ -136,7 +136,8 @@ def test_load_demo_creates_reports_in_every_state_with_their_path():
             assert demo.published_at is not None
         if status != Status.DRAFT:
             assert demo.submitted_at is not None
-    assert statuses == set(Status.values)
+    # «Одобрен» exists only while a campaign's common publication date is ahead (tests/campaigns).
+    assert statuses == set(Status.values) - {Status.APPROVED}
     # Comments that the workflow requires are there.
     assert report("Саяногорск", 2023).events.get(transition="request_changes").comment
     assert report("Лесосибирск", 2023).events.get(transition="withdraw").comment

@@ -9,14 +9,15 @@ from reports import permissions
 from reports.models import Achievement, Municipality, Report
 from reports.status import Status
 
-D, S, C, P, W = (
+D, S, A, C, P, W = (
     Status.DRAFT,
     Status.SUBMITTED,
+    Status.APPROVED,  # waiting for the year's common publication date
     Status.CHANGES_REQUESTED,
     Status.PUBLISHED,
     Status.WITHDRAWN,
 )
-ALL = {D, S, C, P, W}
+ALL = {D, S, A, C, P, W}
 
 ROLES = (
     "city",  # municipal editor of Саяногорск
@@ -38,8 +39,8 @@ SAYAN_RULES = {
     "other_city": (False, set(), set()),
     "two_cities": (True, {D, C}, {D}),
     "no_cities": (False, set(), set()),
-    "association": (True, {D, S, C, P}, {D}),
-    "superuser": (True, {D, S, C, P}, {D}),
+    "association": (True, {D, S, A, C, P}, {D}),
+    "superuser": (True, {D, S, A, C, P}, {D}),
     "staff_no_role": (False, set(), set()),
     "inactive_association": (False, set(), set()),
     "inactive_city": (False, set(), set()),

@@ -6,6 +6,7 @@ from reports.workflow.TRANSITIONS, so that a wrong rule in the code fails here.
 
 import smtplib
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import FieldError, PermissionDenied, ValidationError
@@ -19,10 +20,12 @@ from reports.admin.forms import ReportForm
 from reports.concurrency import StaleReportError, claim_version
 from reports.models import Report, ReportEvent
 from reports.status import Status
+from tests.conftest import embargo_until
 
-D, S, C, P, W = (
+D, S, A, C, P, W = (
     Status.DRAFT,
     Status.SUBMITTED,
+    Status.APPROVED,
     Status.CHANGES_REQUESTED,
     Status.PUBLISHED,
     Status.WITHDRAWN,
@@ -41,8 +44,13 @@ ACTOR_KINDS = (CITY, OTHER_CITY, ASSOCIATION, SUPERUSER, NO_ROLE, INACTIVE_ASSOC
 SPEC = {
     "submit": ({D, C}, S, {CITY, ASSOCIATION, SUPERUSER}, False),
     "recall": ({S}, D, {CITY}, False),  # until the Association acts on it
-    "request_changes": ({S}, C, {ASSOCIATION, SUPERUSER}, True),
-    "publish": ({S}, P, {ASSOCIATION, SUPERUSER}, False),
+    "request_changes": ({S, A}, C, {ASSOCIATION, SUPERUSER}, True),
+    # From S only without a common publication date ahead; from A always (EMBARGO below).
+    "publish": ({S, A}, P, {ASSOCIATION, SUPERUSER}, False),
+    # From S only while the year's common publication date is ahead.
+    "approve": ({S}, A, {ASSOCIATION, SUPERUSER}, False),
+    # The job queue's move on the publication date (actor None, see tests/campaigns): no person may make it.
+    "release": ({A}, P, set(), False),
     "withdraw": ({P}, W, {ASSOCIATION, SUPERUSER}, True),
     "return_to_draft": ({W}, D, {CITY, ASSOCIATION, SUPERUSER}, False),
     # The archive importer's move (actor None, see test_publish_archive_*): no person may make it.
@@ -109,6 +117,10 @@ def test_transition_matrix(name, status, kind, actors, make_report):
     allowed = status in sources and kind in allowed_kinds
     user = actors[kind]
     report = make_report(status)
+    if name == "approve":  # approving is for a year whose common publication date is ahead
+        embargo_until(report.year, timezone.localdate() + timedelta(days=30))
+    elif name == "publish" and status == S:  # and publishing straight away for one without it
+        embargo_until(report.year, None)
     before = db_state(report)
     comment = f"  Комментарий к действию {name}  "
 
@@ -684,3 +696,38 @@ def test_real_race_of_two_publishes(year, committed_roles, moderator, superuser,
     assert report.version == start_version + 1
     assert report.events.filter(transition="publish").count() == 1
     assert recipients(mailoutbox) == ["sayan_editor@example.org"]
+
+
+# --- the common publication date (embargo) ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_with_a_publication_date_ahead_the_association_approves_instead_of_publishing(make_report, moderator):
+    report = make_report(S)
+    embargo_until(report.year, timezone.localdate() + timedelta(days=10))
+    assert {t.name for t in workflow.available_transitions(moderator, report)} == {"request_changes", "approve"}
+    with pytest.raises(workflow.TransitionNotAllowed, match="общий день публикации"):
+        workflow.publish(report, moderator)
+    report = workflow.approve(report, moderator)
+    assert report.status == A and not Report.objects.published().filter(pk=report.pk).exists()
+    # Approved, it may still be returned, or published at once by a moderator.
+    assert {t.name for t in workflow.available_transitions(moderator, report)} == {"request_changes", "publish"}
+
+
+@pytest.mark.django_db
+def test_without_a_publication_date_ahead_there_is_nothing_to_approve_for(make_report, moderator):
+    report = make_report(S)
+    for day in (None, timezone.localdate(), timezone.localdate() - timedelta(days=1)):
+        embargo_until(report.year, day)
+        assert not workflow.can_transition(moderator, report, "approve")
+        with pytest.raises(workflow.TransitionNotAllowed, match="общего дня публикации впереди нет"):
+            workflow.approve(report, moderator)
+    assert workflow.publish(report, moderator).status == P
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [D, S, C, P, W])
+def test_release_is_only_for_approved_reports(make_report, status):
+    report = make_report(status)
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.release(report)

@@ -58,7 +58,7 @@ def assert_russian(response, url):
 
 @pytest.fixture
 def world(make_report, kogalym, other_editor, make_user):
-    """Seven reports (so the lists count «7 отчётов»), in every state, a few users, a failed login."""
+    """Eight reports (so the lists count «8 отчётов»), in every state, a few users, a failed login."""
     reports = {status: make_report(status, year=2017 + i) for i, status in enumerate(Status)}
     make_report(Status.DRAFT, municipality=kogalym, city=other_editor, year=2019)
     make_report(Status.PUBLISHED, municipality=kogalym, city=other_editor, year=2020)
@@ -135,7 +135,7 @@ def test_lists_count_in_proper_russian(login, world):
     failures = assert_russian(client.get(reverse("admin:accounts_loginfailure_changelist")), "failures")
     municipalities = assert_russian(client.get(reverse("admin:reports_municipality_changelist")), "cities")
 
-    assert Report.objects.count() == 7 and "7 отчётов" in reports
+    assert Report.objects.count() == 8 and "8 отчётов" in reports
     assert f"{User.objects.filter(is_superuser=False).count()} пользователей" in users  # 5
     assert "1 неудачный вход" in failures
     assert f"{Municipality.objects.count()} муниципалитета" in municipalities  # 2

@@ -54,7 +54,7 @@ def upload(client, data=None, name=FILE_NAME, **fields):
 @pytest.fixture
 def written(make_report, city_editor, moderator):
     """written(status) → the Саяногорск 2024 report with its items, brought to `status` by the workflow."""
-    from tests.conftest import PATH_TO
+    from tests.conftest import PATH_TO, prepare_path
 
     def make(status=Status.DRAFT):
         report = make_report(status=Status.DRAFT, year=2024, items=False)
@@ -66,6 +66,7 @@ def written(make_report, city_editor, moderator):
         Task.objects.create(report=report, text="Провести конкурс проектов ТОС.", year=2025, position=1)
         Proposal.objects.create(report=report, text="Семинар по работе с ТОС.", kind="conference", position=1)
         actors = {"city": city_editor, "moderator": moderator}
+        prepare_path(status, report.year)
         for name, who in PATH_TO[Status(status)]:
             report = workflow.perform(report, actors[who], name, "комментарий")
         report.refresh_from_db()

@@ -7,9 +7,9 @@ import pytest
 from reports import workflow
 from reports.models import Achievement, Municipality, Problem, Proposal, Task
 from reports.status import Status
-from tests.conftest import PATH_TO
+from tests.conftest import PATH_TO, prepare_path
 
-HIDDEN_STATUSES = [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN]
+HIDDEN_STATUSES = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.CHANGES_REQUESTED, Status.WITHDRAWN]
 SECRET = "засекреченнаяформулировка"
 
 
@@ -41,6 +41,7 @@ def report_in(make_report, moderator, sayan, city_editor, django_capture_on_comm
             report = make_report(Status.DRAFT, municipality=municipality, year=year, city=city, items=items)
             for model, text, kwargs in extra:
                 model.objects.create(report=report, text=text, **{"position": 1, **kwargs})
+            prepare_path(status, year)
             for name, who in PATH_TO[Status(status)]:
                 report = workflow.perform(report, actors[who], name, "комментарий")
         report.refresh_from_db()

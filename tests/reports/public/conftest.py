@@ -10,7 +10,9 @@ SECRET = "секретнаяформулировка"
 def hidden_reports(make_report, moderator):
     """One report in every non-public status, each with a unique word that must never leak."""
     reports = {}
-    for n, status in enumerate([Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN], start=1):
+    for n, status in enumerate(
+        [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.CHANGES_REQUESTED, Status.WITHDRAWN], start=1
+    ):
         municipality = Municipality.objects.create(name=f"Скрытград{n}", slug=f"hidden-{n}", region=f"Скрытый край {n}")
         report = make_report(status, municipality=municipality, year=2010 + n, city=moderator)
         Achievement.objects.filter(report=report).update(text=f"{SECRET}{n} — {status}")

@@ -49,7 +49,9 @@ def test_lists_and_feeds_show_only_published(client, url, hidden_reports, publis
         assert report.municipality.region not in text
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN])
+@pytest.mark.parametrize(
+    "status", [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.CHANGES_REQUESTED, Status.WITHDRAWN]
+)
 def test_pages_of_hidden_reports_are_404(client, hidden_reports, status):
     report = hidden_reports[status]
     page = client.get(f"/reports/{report.municipality.slug}/{report.year}/")

@@ -83,7 +83,7 @@ def test_withdrawing_removes_the_page_at_once(anon, published, moderator):
     assert get(anon, url)["X-Page-Cache"] == "hit"
     assert get(anon, f"/api/reports/{published.pk}/").status_code == 200
     workflow.withdraw(published, moderator, "ошибка в цифрах")
-    assert get(anon, url).status_code == 404
+    assert get(anon, url).status_code == 410  # the former address says so (test_gone.py)
     assert get(anon, f"/api/reports/{published.pk}/").status_code == 404
     assert get(anon, "/municipalities/sayanogorsk/").status_code == 404
     for page in ("/reports/", "/feed/", "/api/reports/", "/"):
@@ -167,11 +167,11 @@ def test_after_a_publication_old_etags_no_longer_match(anon, published, make_rep
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
 
 
-def test_after_a_withdrawal_an_old_etag_gets_the_404(anon, published, moderator):
+def test_after_a_withdrawal_an_old_etag_gets_the_410(anon, published, moderator):
     url = published.get_absolute_url()
     etag = get(anon, url)["ETag"]
     workflow.withdraw(published, moderator, "ошибка")
-    assert get(anon, url, HTTP_IF_NONE_MATCH=etag).status_code == 404
+    assert get(anon, url, HTTP_IF_NONE_MATCH=etag).status_code == 410
 
 
 def test_signed_in_people_are_never_served_from_the_cache(login, published, anon):

@@ -204,7 +204,9 @@ def test_portal_image_without_any_report(client, db):
     png(client.get("/preview.png"))
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN])
+@pytest.mark.parametrize(
+    "status", [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.CHANGES_REQUESTED, Status.WITHDRAWN]
+)
 def test_no_image_of_what_is_not_published(client, make_report, sayan, status):
     make_report(status, municipality=sayan, year=2024)
     assert client.get("/reports/sayanogorsk/2024/preview.png").status_code == 404

@@ -8,11 +8,11 @@ from reports.importer.loader import store_report
 from reports.importer.parser import parse_file
 from reports.models import Achievement, Municipality, Problem, Proposal, Report, Task
 from reports.status import Status
-from tests.conftest import PATH_TO
+from tests.conftest import PATH_TO, prepare_path
 from tests.reports.importer.helpers import SEED_NAMES, seed_path
 
 SECRET = "секретныйпроект"
-HIDDEN_STATUSES = [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN]
+HIDDEN_STATUSES = [Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.CHANGES_REQUESTED, Status.WITHDRAWN]
 SECTION_MODELS = {"achievements": Achievement, "problems": Problem, "tasks": Task, "proposals": Proposal}
 
 
@@ -51,6 +51,7 @@ def build(db, city_editor, moderator, committed):
                 extra = {"year": year + 1} if model is Task else {}
                 model.objects.create(report=report, text=text, position=position, **extra)
         with committed():
+            prepare_path(status, year)
             for name_, _who in PATH_TO[Status(status)]:
                 report = workflow.perform(report, moderator, name_, "комментарий")
         return Report.objects.select_related("municipality").get(pk=report.pk)
