@@ -43,7 +43,7 @@ class RoleFormMixin:
 class PortalUserCreationForm(RoleFormMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "first_name", "last_name", "email", "position", "municipalities")
+        fields = ("username", "first_name", "last_name", "email", "position", "language", "municipalities")
 
 
 class PortalUserChangeForm(RoleFormMixin, UserChangeForm):
@@ -66,7 +66,7 @@ class UserAdmin(RussianTitles, BaseUserAdmin):
 
     base_fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Человек"), {"fields": ("last_name", "first_name", "position", "email")}),
+        (_("Человек"), {"fields": ("last_name", "first_name", "position", "email", "language")}),
         (_("Доступ"), {"fields": ("role", "municipalities", "is_active")}),
     )
     superuser_fieldsets = (
@@ -75,7 +75,7 @@ class UserAdmin(RussianTitles, BaseUserAdmin):
     )
     add_fieldsets = (
         (None, {"fields": ("username", "password1", "password2")}),
-        (_("Человек"), {"fields": ("last_name", "first_name", "position", "email")}),
+        (_("Человек"), {"fields": ("last_name", "first_name", "position", "email", "language")}),
         (_("Доступ"), {"fields": ("role", "municipalities")}),
     )
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from campaigns.models import Membership
 from reports.models import Report
 
-from .helpers import add_row, do_transition, login, screenshots, section, status_badge
+from .helpers import AT_1280, add_row, do_transition, login, screenshots, section, status_badge
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_a_campaign_from_opening_to_a_submitted_report(new_page, members, editor
     moderator.get_by_role("link", name="Открыть таблицу городов").click()
     expect(moderator.locator(".campaign-count")).to_have_text("Сдано 0 из 2")
     expect(moderator.get_by_role("row", name=re.compile("Саяногорск"))).to_contain_text("не начат")
-    screenshots(moderator, "campaign-progress")
+    screenshots(moderator, "campaign-progress", viewports=AT_1280)
 
     # The city: the invitation's link, the start page's panel, the report, one button to submit.
     city = new_page()
@@ -58,7 +58,7 @@ def test_a_campaign_from_opening_to_a_submitted_report(new_page, members, editor
     panel = city.locator(".campaign-task")
     expect(panel).to_contain_text(f"Ваш отчёт за {year} год: не начат")
     expect(panel).to_contain_text("(через 20 дней)")
-    screenshots(city, "campaign-city-start")
+    screenshots(city, "campaign-city-start", viewports=AT_1280)
     panel.get_by_role("link", name="Продолжить отчёт").click()
     achievements = section(city, "1. Что удалось сделать за год")
     add_row(achievements)  # the campaign's draft is empty

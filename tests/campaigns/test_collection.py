@@ -137,3 +137,20 @@ def test_the_command_says_what_is_wrong(members, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("open_campaign", "2025", *args)
     assert not ReportingCampaign.objects.exists()
+
+
+def test_a_person_who_chose_english_gets_the_letter_in_english(members, campaign, letters, city_editor):
+    city_editor.language = "en"
+    city_editor.save()
+    sent = dict((to, (subject, body)) for to, subject, body in letters(lambda: open_campaign(campaign, OPENS)))
+    subject, body = sent["sayan_editor@example.org"]
+    assert subject == "Report for 2025 (Саяногорск): due 1 March 2026"
+    assert "The report of Саяногорск is due for review by 1 March 2026 inclusive." in body
+    assert sent["kogalym_editor@example.org"][0].startswith("Отчёт за 2025 год (Когалым)")  # the others stay Russian
+
+
+def test_the_language_of_letters_is_set_in_the_user_form(login, city_editor):
+    from django.urls import reverse
+
+    page = login("moderator").get(reverse("admin:accounts_user_change", args=[city_editor.pk])).content.decode()
+    assert 'name="language"' in page and "Язык писем" in page
