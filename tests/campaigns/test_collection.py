@@ -142,7 +142,7 @@ def test_the_command_says_what_is_wrong(members, args, message):
 def test_a_person_who_chose_english_gets_the_letter_in_english(members, campaign, letters, city_editor):
     city_editor.language = "en"
     city_editor.save()
-    sent = dict((to, (subject, body)) for to, subject, body in letters(lambda: open_campaign(campaign, OPENS)))
+    sent = {to: (subject, body) for to, subject, body in letters(lambda: open_campaign(campaign, OPENS))}
     subject, body = sent["sayan_editor@example.org"]
     assert subject == "Report for 2025 (Саяногорск): due 1 March 2026"
     assert "The report of Саяногорск is due for review by 1 March 2026 inclusive." in body
