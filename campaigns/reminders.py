@@ -106,21 +106,7 @@ def _deadline_reminders(campaign, today, result: Run) -> None:
                 key, campaign=campaign, municipality=municipality, rule=latest, day=today, recipients=row.contacts
             ):
                 continue
-            letters.send(
-                row.contacts,
-                "reminder",
-                {
-                    "campaign": campaign,
-                    "municipality": municipality,
-                    "report": row.report,
-                    "state": row.state_label,
-                    "days": days,
-                    "overdue": -days,
-                    "empty_sections": row.empty_sections,
-                    "url": letters.admin_url("admin:reports_report_change", row.report.pk),
-                },
-                kind=f"campaign:{latest}",
-            )
+            _send_reminder(campaign, row, days, kind=f"campaign:{latest}")
             # Reminders that were due too but are overtaken by this one: never sent later.
             for _day, rule in earlier:
                 old = collection.notice_key(campaign, rule, municipality.pk)
@@ -129,6 +115,26 @@ def _deadline_reminders(campaign, today, result: Run) -> None:
                 ):
                     result.superseded.append(old)
         result.sent.append((key, [u.email for u in row.contacts]))
+
+
+def _send_reminder(campaign, row, days: int, kind: str) -> None:
+    """The deadline reminder to a city's contacts: its state, the days left (or overdue), the
+    sections still empty, the link to its report."""
+    letters.send(
+        row.contacts,
+        "reminder",
+        {
+            "campaign": campaign,
+            "municipality": row.municipality,
+            "report": row.report,
+            "state": row.state_label,
+            "days": days,
+            "overdue": -days,
+            "empty_sections": row.empty_sections,
+            "url": letters.admin_url("admin:reports_report_change", row.report.pk),
+        },
+        kind=kind,
+    )
 
 
 def _returned_reminders(campaign, today, result: Run) -> None:
@@ -230,21 +236,7 @@ def remind_now(campaign, municipality_ids, today: date) -> tuple[list, list]:
             ):
                 skipped.append(municipality)
                 continue
-            letters.send(
-                row.contacts,
-                "reminder",
-                {
-                    "campaign": campaign,
-                    "municipality": municipality,
-                    "report": row.report,
-                    "state": row.state_label,
-                    "days": days,
-                    "overdue": -days,
-                    "empty_sections": row.empty_sections,
-                    "url": letters.admin_url("admin:reports_report_change", row.report.pk),
-                },
-                kind="campaign:manual",
-            )
+            _send_reminder(campaign, row, days, kind="campaign:manual")
         reminded.append(municipality)
     return reminded, skipped
 

@@ -6,7 +6,6 @@ test share the test database) and Redis on 127.0.0.1:6379; CI starts both (.ci/r
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,34 +17,18 @@ from outbox.models import OutgoingEmail
 from portal.celery import app
 from reports import workflow
 from reports.status import Status
-from tests.portal.live import ROOT, production_env
+from tests.portal.live import REDIS, ROOT, database_url, production_env, redis_answers
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-REDIS = ("127.0.0.1", 6379)
 BROKER = "redis://127.0.0.1:6379/13"
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def _database_url(settings_dict) -> str:
-    user = settings_dict["USER"] or "postgres"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
-    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
 @pytest.fixture
 def broker():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: the worker process and the test share the test database")
-    if not _redis_answers():
+    if not redis_answers():
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true and no Redis on 127.0.0.1:6379: the job queue must be tested", pytrace=False)
         pytest.skip("no Redis on 127.0.0.1:6379")
@@ -60,7 +43,7 @@ def broker():
 def worker(broker, tmp_path):
     log = tmp_path / "worker.log"
     env = production_env(
-        _database_url(connection.settings_dict),
+        database_url(connection.settings_dict),
         tmp_path,
         CELERY_BROKER_URL=broker,
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",

@@ -24,6 +24,26 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 
 
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_answers() -> bool:
+    """Whether a Redis listens on 127.0.0.1:6379 (.ci/run starts one)."""
+    try:
+        with socket.create_connection(REDIS, timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def database_url(settings_dict) -> str:
+    """The test database (PostgreSQL) as a DATABASE_URL for a process of its own."""
+    user = settings_dict["USER"] or "postgres"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

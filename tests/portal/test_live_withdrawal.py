@@ -13,7 +13,6 @@ PostgreSQL only, like the other live tests (CI runs the suite on both databases)
 cases need a Redis on 127.0.0.1:6379 (.ci/run starts one).
 """
 
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -23,23 +22,14 @@ from django.db import connection
 from reports import workflow
 from reports.status import Status
 
-from .live import GunicornServer, TcpProxy, collectstatic, production_env
+from .live import REDIS, GunicornServer, TcpProxy, collectstatic, database_url, production_env, redis_answers
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 WORKERS = 5
 REPEAT = 25  # requests per address and phase, as in the finding
-REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 14
 HEADERS = {"X-Forwarded-Proto": "https"}
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -56,16 +46,9 @@ def static_root(tmp_path_factory):
     return root
 
 
-def _database_url(settings_dict) -> str:
-    user = settings_dict["USER"] or "postgres"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
-    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
-
-
 @pytest.fixture
 def redis_proxy():
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("no Redis on 127.0.0.1:6379")
     import redis
 
@@ -78,7 +61,7 @@ def redis_proxy():
 
 def _start(pg, static_root, tmp_path, cache_url: str = "") -> GunicornServer:
     env = production_env(
-        _database_url(pg), static_root, DJANGO_CACHE_URL=cache_url, GUNICORN_ACCESS_LOG=0, GUNICORN_TIMEOUT=30
+        database_url(pg), static_root, DJANGO_CACHE_URL=cache_url, GUNICORN_ACCESS_LOG=0, GUNICORN_TIMEOUT=30
     )
     return GunicornServer(env, workers=WORKERS, log_path=tmp_path / "gunicorn.log")
 
