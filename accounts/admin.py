@@ -6,6 +6,7 @@ association editor can neither create a superuser nor edit one.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -32,6 +33,12 @@ class RoleFormMixin:
         if self.instance.pk:
             names = set(self.instance.groups.values_list("name", flat=True))
             self.fields["role"].initial = next((n for n in ROLE_LABELS if n in names), "")
+        if "language" in self.fields:
+            # Not asked of whoever does not care: Russian, as for everyone else.
+            self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or settings.LANGUAGE_CODE
 
     def clean(self):
         data = super().clean()

@@ -386,3 +386,21 @@ def test_deleting_user_keeps_their_reports(who, login, make_report, city_editor)
     assert submit.actor is None
     assert submit.actor_name == "sayan_editor"  # the timeline still names them
     assert published.achievements.count() == 1
+
+
+@pytest.mark.parametrize(("sent", "stored"), [({}, "ru"), ({"language": ""}, "ru"), ({"language": "en"}, "en")])
+def test_the_language_of_letters_is_russian_unless_chosen(sent, stored, login, other_editor):
+    """The user form's «Язык писем» (the yearly collection's and the workflow's letters)."""
+    response = login("moderator").post(user_url("change", other_editor), {**change_data(other_editor), **sent})
+    assert response.status_code == 302
+    other_editor.refresh_from_db()
+    assert other_editor.language == stored
+
+
+def test_an_unknown_language_is_a_form_error(login, other_editor):
+    response = login("moderator").post(
+        user_url("change", other_editor), {**change_data(other_editor), "language": "de"}
+    )
+    assert response.status_code == 200
+    other_editor.refresh_from_db()
+    assert other_editor.language == "ru"
