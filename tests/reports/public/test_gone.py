@@ -92,3 +92,23 @@ def test_the_explanation_is_escaped(client, published, moderator):
     workflow.withdraw(published, moderator, "x", public_comment="<b>жирный</b> & «ёлочки»")
     page = text(client.get(published.get_absolute_url()))
     assert "&lt;b&gt;жирный&lt;/b&gt; &amp; «ёлочки»" in page
+
+
+def test_the_410_page_costs_the_same_few_queries_whatever_the_report(
+    client, make_report, moderator, kogalym, other_editor
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import Achievement
+
+    small = make_report(Status.PUBLISHED)
+    big = make_report(Status.PUBLISHED, municipality=kogalym, city=other_editor)
+    Achievement.objects.bulk_create(Achievement(report=big, text=f"Пункт {n}", position=n + 2) for n in range(40))
+    counts = []
+    for report in (small, big):
+        workflow.withdraw(report, moderator, "x", public_comment="Пояснение.")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(report.get_absolute_url()).status_code == 410
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 5
