@@ -76,17 +76,18 @@ def queue_to(broker):
     """This process queues tasks on the broker instead of running them in-process."""
     saved = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager, app.conf.broker_url = False, broker
-    _forget_connections()  # none made with another URL may be reused
+    _forget_pools()  # the in-memory broker's pools stay open for the tests after this one
     try:
         yield
     finally:
+        if app._pool is not None:
+            app._pool.force_close_all()  # this test's Redis connections
         app.conf.task_always_eager, app.conf.broker_url = saved
-        _forget_connections()
+        _forget_pools()
 
 
-def _forget_connections():
-    if app._pool is not None:
-        app._pool.force_close_all()
+def _forget_pools():
+    """Make the app look its connection and producer pools up again (kombu keeps one per URL)."""
     app._pool = None
     app.amqp._producer_pool = None
 
