@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "reports",
     "campaigns",
     "outbox",
+    "themes",
+    "insights",
+    "compendium",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +244,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Files the portal makes (the yearly compendiums): a named volume in compose.
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -30,6 +30,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("", include("themes.urls")),
+    path("", include("insights.urls")),
+    path("", include("compendium.urls")),
     path("", include("reports.public.urls")),
 ]
 

@@ -261,6 +261,16 @@ class ReportItem(models.Model):
     position = models.PositiveIntegerField(
         _("№"), default=0, help_text=_("Порядок в разделе; можно перетащить номером.")
     )
+    # Themes (themes.Theme): suggested from the text by the themes' keyword rules while
+    # `themes_confirmed` is off; once a moderator confirms or corrects them, they stand (no rule
+    # change or edit of the text overrides them). Written only by themes/assign.py.
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="%(class)ss", verbose_name=_("темы"))
+    themes_confirmed = models.BooleanField(
+        _("темы проверены"),
+        default=False,
+        db_default=False,  # raw INSERTs (the generator, tests) need not name the column
+        help_text=_("Отмечено модератором: темы подобраны верно и не меняются автоматически."),
+    )
 
     history = History(inherit=True)
 
@@ -452,5 +462,6 @@ class ReportEvent(models.Model):
         return f"{self.report_id}: {self.transition} ({self.created_at:%d.%m.%Y %H:%M})"
 
 
+from .outcomes.models import Outcome, TaskOutcome  # noqa: E402,F401
 from .public.models import MunicipalityRendering, PublicGeneration, ReportRendering  # noqa: E402,F401
 from .search.models import SearchDocument  # noqa: E402,F401
