@@ -47,6 +47,8 @@ class Chart:
     unit: str
     kind: str = BARS
     description: str = ""
+    # What the labels are («Год», «Регион»): the heading of their column in the table and the CSV.
+    axis: str = ""
 
     @property
     def is_empty(self) -> bool:

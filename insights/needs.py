@@ -41,6 +41,7 @@ class CityRequest:
 class ThemeGroup:
     """The requests of one kind on one theme (theme None: requests without a theme)."""
 
+    # The theme's name (NO_THEME, a lazy translation, for requests without one).
     theme: str
     theme_slug: str | None
     requests: list[CityRequest] = field(default_factory=list)
@@ -61,7 +62,7 @@ class ThemeGroup:
 @dataclass
 class KindGroup:
     kind: str
-    label: str
+    label: str  # ProposalKind's label, a lazy translation: str() it in the language wanted
     themes: list[ThemeGroup] = field(default_factory=list)
     # Requests of this kind (each once, whatever its number of themes) in N and in N−1.
     count: int = 0
@@ -160,7 +161,7 @@ def needs_digest(year: int) -> NeedsDigest | None:
                 group = group_of.get(key)
                 if group is None:
                     group = group_of[key] = ThemeGroup(
-                        theme=theme[1] if theme else str(NO_THEME),
+                        theme=theme[1] if theme else NO_THEME,
                         theme_slug=theme[3] if theme else None,
                         previous_count=before.get(key, 0),
                         is_new=has_previous and key not in before,
@@ -182,7 +183,7 @@ def needs_digest(year: int) -> NeedsDigest | None:
         kinds.append(
             KindGroup(
                 kind=kind.value,
-                label=str(kind.label),
+                label=kind.label,
                 themes=groups,
                 count=len(of_kind),
                 previous_count=before_kinds.get(kind.value, 0),

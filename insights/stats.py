@@ -52,6 +52,7 @@ def reports_per_year() -> Chart:
         series=(Series(_("Отчётов"), tuple(row["n"] for row in rows)),),
         unit=_("отчётов"),
         kind=BARS,
+        axis=_("Год"),
         description=_("Столбцы: сколько отчётов о каждом годе опубликовано на портале."),
     )
 
@@ -74,6 +75,7 @@ def cities_by_region(year: int | None = None) -> Chart:
         series=(Series(_("Городов"), tuple(row["n"] for row in rows)),),
         unit=_("городов"),
         kind=HBARS,
+        axis=_("Субъект РФ"),
         description=_("Полосы: сколько городов каждого региона опубликовали хотя бы один отчёт."),
     )
 
@@ -109,6 +111,7 @@ def themes_by_year() -> Chart:
         series=tuple(Series(name, tuple(counts.get((pos, name, y), 0) for y in years)) for pos, name in themes),
         unit=_("пунктов"),
         kind=LINES,
+        axis=_("Год"),
         description=_("Линии: сколько пунктов опубликованных отчётов каждого года относится к самым частым темам."),
     )
 
@@ -153,6 +156,7 @@ def plan_fulfilment() -> Chart:
         ),
         unit=_("задач"),
         kind=SHARES,
+        axis=_("Год"),
         description=_(
             "Столбцы по 100 %: доли задач, поставленных на год, которые в отчёте об этом годе отмечены "
             "выполненными, выполненными частично, перенесёнными, невыполненными, снятыми или не отмечены."
@@ -179,6 +183,7 @@ def request_kinds() -> Chart:
         ),
         unit=_("запросов"),
         kind=STACKED,
+        axis=_("Год"),
         description=_("Столбцы по годам: сколько запросов к Ассоциации каждого вида в опубликованных отчётах."),
     )
 
@@ -192,6 +197,11 @@ CHARTS = {
 }
 # The home page shows these (a glance; the statistics page has them all).
 HOME_CHARTS = ("reports-per-year", "plan-fulfilment")
+
+
+def home_charts() -> list[Chart]:
+    """The home page's charts that have something to show."""
+    return [chart for chart in (CHARTS[key]() for key in HOME_CHARTS) if not chart.is_empty]
 
 
 def figures() -> list[Chart]:
@@ -223,6 +233,7 @@ def year_figures(year: int) -> list[Chart]:
             series=(Series(_("Пунктов"), tuple(n for n, _pos, _name in theme_rows)),),
             unit=_("пунктов"),
             kind=HBARS,
+            axis=_("Тема"),
             description=_("Полосы: сколько пунктов отчётов года относится к каждой теме."),
         ),
         Chart(
@@ -232,6 +243,7 @@ def year_figures(year: int) -> list[Chart]:
             series=(Series(_("Задач"), tuple(outcomes.get(value, 0) for value, _label in _outcome_series())),),
             unit=_("задач"),
             kind=HBARS,
+            axis=_("Итог"),
             description=_("Полосы: сколько задач, поставленных на год, отмечено в отчётах каждым итогом."),
         ),
         Chart(
@@ -241,6 +253,7 @@ def year_figures(year: int) -> list[Chart]:
             series=(Series(_("Запросов"), tuple(kinds.get(kind.value, 0) for kind in ProposalKind)),),
             unit=_("запросов"),
             kind=HBARS,
+            axis=_("Вид запроса"),
             description=_("Полосы: сколько запросов к Ассоциации каждого вида в отчётах года."),
         ),
     ]
