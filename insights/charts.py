@@ -23,8 +23,8 @@ PALETTE = ("#1f4e79", "#c77c00", "#2e7d32", "#a33b3b", "#6a4c93", "#5f7482", "#0
 INK, MUTED, GRID = "#1d2733", "#4a5868", "#d6dde5"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'PT Sans', 'DejaVu Sans', Arial, sans-serif"
 WIDTH = 640
-FONT_SIZE = 15
-SMALL = 13
+FONT_SIZE = 16
+SMALL = 14
 DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4", "1 2")
 
 
