@@ -231,3 +231,15 @@ def test_the_versions_page_shows_changed_outcomes(login, draft_2025, city_editor
     assert "Выполнение задач на 2025 год" in html
     assert f"[итог не указан] {COUNCIL}" in html
     assert f"[не выполнена] {COUNCIL} — нет денег" in html
+
+
+def test_the_history_page_says_what_changed(login, fresh_2025):
+    client = login("city")
+    assert (
+        post_form(client, fresh_2025, **{"outcomes-1-outcome": "done", "outcomes-1-comment": "да"}).status_code == 302
+    )
+    html = text_of(client.get(admin_urls(fresh_2025)["history"]))
+    assert "Итог задачи 2: задача из прошлого отчёта добавлена в список" in html
+    assert "Итог задачи 2: итог не указан → выполнена" in html
+    assert "Итог задачи 2: пояснение изменено" in html
+    assert f"«{COUNCIL}»" in html
