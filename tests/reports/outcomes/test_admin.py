@@ -243,3 +243,13 @@ def test_the_history_page_says_what_changed(login, fresh_2025):
     assert "Итог задачи 2: итог не указан → выполнена" in html
     assert "Итог задачи 2: пояснение изменено" in html
     assert f"«{COUNCIL}»" in html
+
+
+def test_the_preview_of_a_draft_shows_its_outcomes(login, draft_2025):
+    TaskOutcome.objects.filter(report=draft_2025, task_text=FORUM).update(outcome="done", comment="в мае")
+    response = login("city").get(f"/admin/reports/report/{draft_2025.pk}/preview/")
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "Выполнение задач на 2025 год" in html
+    assert '<span class="outcome-icon" aria-hidden="true">✓</span> выполнена</span>' in html
+    assert "public/outcomes" in html  # its styles
