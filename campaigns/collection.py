@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reports.models import Report
+from reports.outcomes.plan import sync as sync_outcomes
 
 from . import letters
 from .models import ReportingCampaign, SentNotice, members_on
@@ -92,4 +93,6 @@ def _draft_for(campaign, municipality) -> tuple[Report, bool]:
     if report is not None:
         return report, False
     with transaction.atomic():  # a savepoint: a concurrent creation is an IntegrityError here
-        return Report.objects.create(municipality=municipality, year=campaign.year), True
+        report = Report.objects.create(municipality=municipality, year=campaign.year)
+    sync_outcomes(report)  # the tasks the city set for this year, to be marked in it
+    return report, True

@@ -141,12 +141,15 @@ class ReportQuerySet(models.QuerySet):
 
     @staticmethod
     def section_prefetches():
-        """Prefetch lookups of every section, in document order."""
+        """Prefetch lookups of every section, in document order, and of the outcomes of the tasks set
+        for the report's year (reports.outcomes.plan.outcome_prefetch: only the publishable ones)."""
         from django.db.models import Prefetch
+
+        from .outcomes.plan import outcome_prefetch
 
         return [
             Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS
-        ]
+        ] + [outcome_prefetch()]
 
     def published_with_sections(self):
         """Published reports with their municipality and every section prefetched in document order

@@ -28,6 +28,7 @@ from portal.db import fetch_all_checking, prepared
 
 from . import search
 from .models import Report
+from .outcomes.plan import answering_reports
 from .public import renderings
 from .public.models import MunicipalityRendering, PublicGeneration, ReportRendering
 from .status import Status
@@ -51,7 +52,10 @@ def report_changed(report: Report, *, was_published: bool = False) -> None:
         return
     _require_transaction()
     search.index_report(report.pk)
-    renderings.refresh_reports([report.pk])
+    # And the later reports that answer for its tasks (their outcomes show the tasks' texts only
+    # while this report is published: reports.outcomes.plan.public_outcomes_q). Same city: the
+    # scopes below cover their pages.
+    renderings.refresh_reports([report.pk, *answering_reports(report)])
     # Its page and its city's pages; the lists; the pages of its year, which link it as a neighbour.
     advance(LISTS, city_scope(report.municipality.slug), year_scope(report.year))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import SECTIONS, ProposalKind
+from .models import SECTIONS, Outcome, ProposalKind
 
 
 def report_snapshot(report) -> dict:
@@ -27,6 +27,11 @@ def report_snapshot(report) -> dict:
             ]
             for section in SECTIONS
         },
+        # Plan → fact (reports.outcomes): what became of the tasks set for this year.
+        "outcomes": [
+            {"task": row.task_id, "task_text": row.task_text, "outcome": row.outcome, "comment": row.comment}
+            for row in report.outcomes.order_by("position", "id")
+        ],
     }
 
 
@@ -66,7 +71,21 @@ def diff_snapshots(old: dict, new: dict) -> list[SectionDiff]:
         a = [_item_line(section.key, item) for item in old.get(section.key, [])]
         b = [_item_line(section.key, item) for item in new.get(section.key, [])]
         result.append(SectionDiff(section.key, str(section.title), _diff_lines(a, b)))
+    # Outcomes: only for reports that have them (snapshots made before there were any have no key).
+    if old.get("outcomes") or new.get("outcomes"):
+        a = [_outcome_line(row) for row in old.get("outcomes", [])]
+        b = [_outcome_line(row) for row in new.get("outcomes", [])]
+        title = _("Выполнение задач на %(year)s год") % {"year": new.get("year") or old.get("year")}
+        result.append(SectionDiff("outcomes", str(title), _diff_lines(a, b)))
     return result
+
+
+def _outcome_line(row: dict) -> str:
+    """«[выполнена] Провести форум ТОС — проведён в мае» (an outcome not marked: «[итог не указан]»)."""
+    value = row.get("outcome") or ""
+    label = Outcome(value).label if value in Outcome.values else _("итог не указан")
+    comment = (row.get("comment") or "").strip()
+    return f"[{label}] {row.get('task_text', '')}" + (f" — {comment}" if comment else "")
 
 
 def _diff_lines(a: list[str], b: list[str]) -> list[DiffLine]:

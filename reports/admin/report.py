@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from .. import permissions, publication, review_notes, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import SECTION_BY_KEY, SECTIONS, Report, Task
+from ..outcomes import plan
+from ..outcomes.models import TaskOutcome
 from . import views
 from .filters import scoped_filters
 from .forms import PlainTextForm, ReportForm
 from .history import ScopedHistoryAdmin
+from .outcomes import OutcomeInline, shows_outcomes
 from .preview import PreviewPage
 from .upload import UploadPages
 
@@ -106,7 +109,8 @@ SECTION_INLINES = [section_inline(number, section) for number, section in enumer
 @admin.register(Report)
 class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmin):
     form = ReportForm
-    inlines = SECTION_INLINES
+    # The four sections, then how the tasks set for this year turned out (shown when there are any).
+    inlines = [*SECTION_INLINES, OutcomeInline]
     # Fits 1280 px beside the menu and the filters (issue 14, item 6): the report's name carries its
     # year (and, for whoever sees several regions, the region under it), the dates are short.
     list_display = ("report_title", "status_label", "updated_short", "published_short")
@@ -226,8 +230,24 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
         obj._history_user = request.user
         obj.save()
 
+    def get_inline_instances(self, request, obj=None):
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if not isinstance(inline, OutcomeInline) or shows_outcomes(request, obj)
+        ]
+
     def save_formset(self, request, form, formset, change):
         report = formset.instance
+        if formset.model is TaskOutcome:
+            # Only the outcome and the comment of existing rows (no row is added or deleted here);
+            # the report's version was claimed in save_model, as for the items.
+            formset.save(commit=False)
+            for row, _changed in formset.changed_objects:
+                if row.report_id == report.pk:
+                    row._history_user = request.user
+                    row.save()
+            return
         # Let Django decide which rows are real: changed existing ones, new extra ones, deletions.
         # (A hand-made row whose id is not one of this report's items is in none of these.)
         formset.save(commit=False)
@@ -256,6 +276,8 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not change:  # a new report: the tasks set for its year, to be marked (reports.outcomes)
+            plan.sync_if_writing(form.instance, request.user)
         publication.report_changed(form.instance)  # public only if the report is published
 
     def delete_model(self, request, obj):
@@ -288,6 +310,9 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         extra = extra_context or {}
+        if obj is not None and request.method == "GET" and self.has_change_permission(request, obj):
+            # A report the city is writing lists the tasks set for its year as they are now.
+            plan.sync_if_writing(obj, request.user)
         if obj is not None:
             extra.update(
                 status_badge=status_badge(obj.status, obj.get_status_display()),

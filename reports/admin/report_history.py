@@ -3,7 +3,7 @@
 simple-history keeps one row per saved object. The report's own rows hold only its municipality,
 year and status; what people actually edit are the items. This page puts both together, newest
 first, one line per change: «Статус: На проверке → Возвращён на доработку», «Достижение 2: текст
-изменён», «Задача 1: год изменён (2025 → 2026)». Saves by one person within a few seconds (one
+изменён», «Задача 1: год изменён (2025 → 2026)», «Итог задачи 2: итог не указан → выполнена». Saves by one person within a few seconds (one
 press of «Сохранить») are one entry.
 """
 
@@ -17,6 +17,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from ..models import SECTIONS, Municipality, ProposalKind
+from ..outcomes.models import NOT_MARKED, Outcome, TaskOutcome
 from ..status import Status
 
 SAME_SAVE = timedelta(seconds=5)  # records of one save are milliseconds apart
@@ -113,6 +114,33 @@ def _item_changes(section, record, previous, url) -> list[Change]:
     return [Change(text, quote, url) for text in said]
 
 
+def _outcome(value) -> str:
+    return Outcome(value).label if value in Outcome.values else str(NOT_MARKED)
+
+
+def _outcome_changes(record, previous) -> list[Change]:
+    """A row of «Как выполнены задачи, поставленные на этот год» (reports.outcomes)."""
+    item = _("Итог задачи %(number)s") % {"number": record.position}
+    quote = Truncator(record.task_text).chars(90)
+    if record.history_type == "+":
+        return [Change(_("%(item)s: задача из прошлого отчёта добавлена в список") % {"item": item}, quote)]
+    if record.history_type == "-":
+        return [Change(_("%(item)s: задача убрана из списка") % {"item": item}, quote)]
+    if previous is None:
+        return []
+    said = []
+    if record.outcome != previous.outcome:
+        said.append(
+            _("%(item)s: %(old)s → %(new)s")
+            % {"item": item, "old": _outcome(previous.outcome), "new": _outcome(record.outcome)}
+        )
+    if record.comment != previous.comment:
+        said.append(_("%(item)s: пояснение изменено") % {"item": item})
+    if record.task_text != previous.task_text:
+        said.append(_("%(item)s: текст задачи обновлён по прошлому отчёту") % {"item": item})
+    return [Change(text, quote) for text in said]
+
+
 def report_history(report) -> list[Entry]:
     """The report's changes and its items', grouped per save, newest first."""
     lines = []  # (when, record id for a stable order, who, user id, changes)
@@ -132,6 +160,13 @@ def report_history(report) -> list[Entry]:
                 (record.history_date, record.history_id, record, _item_changes(section, record, previous, url))
             )
             previous = record
+    previous = None
+    outcomes = TaskOutcome.history.filter(report_id=report.pk).select_related("history_user")
+    for record in outcomes.order_by("id", "history_date", "history_id"):
+        if previous is not None and previous.id != record.id:
+            previous = None
+        lines.append((record.history_date, record.history_id, record, _outcome_changes(record, previous)))
+        previous = record
     lines.sort(key=lambda line: (line[0], line[1]))
 
     entries: list[Entry] = []

@@ -4,11 +4,13 @@ Everything here is read-only and describes published reports only: the querysets
 Report.objects.published() in the views; the serializers never look at the status.
 """
 
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import SECTIONS, Municipality, ProposalKind, Report
+from ..outcomes.models import Outcome, TaskOutcome
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -53,6 +55,47 @@ def item_serializer(section) -> type[serializers.ModelSerializer]:
 ITEM_SERIALIZERS = {section.key: item_serializer(section) for section in SECTIONS}
 
 
+class TaskOutcomeSerializer(serializers.ModelSerializer):
+    """Задача, поставленная городом на отчётный год в прошлом отчёте, и что с ней стало."""
+
+    task_id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Номер задачи в прошлом отчёте; null, если задачу оттуда с тех пор удалили (текст сохранён).",
+    )
+    planned_in = serializers.SerializerMethodField(
+        help_text="Год отчёта, в котором задача поставлена (обычно предыдущий); null, если задача удалена."
+    )
+    task_text = serializers.CharField(read_only=True, help_text="Текст задачи, как он был в прошлом отчёте.")
+    outcome = serializers.SerializerMethodField(
+        help_text="Итог: код (значения — ниже); null, если город итог не указал."
+    )
+    outcome_label = serializers.SerializerMethodField(
+        help_text="Итог словами, по-русски («выполнена», «перенесена»…); null, если не указан."
+    )
+    comment = serializers.CharField(read_only=True, help_text="Пояснение города к итогу; пустая строка, если его нет.")
+
+    class Meta:
+        model = TaskOutcome
+        fields = ["task_id", "planned_in", "task_text", "outcome", "outcome_label", "comment"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_planned_in(self, row) -> int | None:
+        return row.task.report.year if row.task_id else None  # task__report joined (outcome_prefetch)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Outcome.choices, allow_null=True))
+    def get_outcome(self, row) -> str | None:
+        return row.outcome or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_outcome_label(self, row) -> str | None:
+        if not row.outcome:
+            return None
+        with translation.override("ru"):  # the open data is in Russian, whatever the request's language
+            return str(Outcome(row.outcome).label)
+
+
 class ReportListSerializer(serializers.ModelSerializer):
     """Отчёт в списке: чей, за какой год, где его читать на портале."""
 
@@ -79,7 +122,8 @@ class ReportListSerializer(serializers.ModelSerializer):
 
 
 class ReportDetailSerializer(ReportListSerializer):
-    """Отчёт целиком: поля из списка и четыре раздела отчёта в порядке документа."""
+    """Отчёт целиком: поля из списка, четыре раздела отчёта в порядке документа и итоги задач,
+    поставленных на отчётный год."""
 
     # Expects Report.objects.published_with_sections() (sections prefetched in position order, no query per
     # report); reports/public/exports.py uses it with many=True for the site's JSON download.
@@ -88,4 +132,10 @@ class ReportDetailSerializer(ReportListSerializer):
         fields = super().get_fields()
         for section in SECTIONS:
             fields[section.key] = ITEM_SERIALIZERS[section.key](many=True, read_only=True, help_text=section.api_help)
+        fields["outcomes"] = TaskOutcomeSerializer(
+            many=True,
+            read_only=True,
+            help_text="Выполнение задач, поставленных городом на отчётный год в прошлых отчётах: "
+            "что стало с каждой (пустой список, если таких задач нет или отчёт импортирован из архива).",
+        )
         return fields

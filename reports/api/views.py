@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from ..facets import published_regions, published_years
 from ..models import MAX_YEAR, MIN_YEAR, SECTIONS, ProposalKind, Report
+from ..outcomes.models import Outcome
 from ..public import renderings, sharing
 from .filters import ApiReportFilter
 from .serializers import ReportDetailSerializer, ReportListSerializer
@@ -194,6 +195,16 @@ STATIC_EXAMPLE = {
     "problems": [{"text": "Сложно привлечь молодёжь к работе ТОС."}],
     "tasks": [{"text": "Провести городской форум ТОС.", "year": 2025}],
     "proposals": [{"kind": "methodology", "text": "Опыт других городов по работе с молодёжью."}],
+    "outcomes": [
+        {
+            "task_id": 7,
+            "planned_in": 2023,
+            "task_text": "Создать совет ТОС при администрации.",
+            "outcome": "done",
+            "outcome_label": "выполнена",
+            "comment": "Совет собирается раз в квартал.",
+        }
+    ],
 }
 LIST_KEYS = ("id", "municipality", "year", "url", "published_at")
 
@@ -201,12 +212,12 @@ LIST_KEYS = ("id", "municipality", "year", "url", "published_at")
 def _abridge(detail: dict) -> dict:
     """The first items of each section, long texts cut: enough to show the shape."""
     result = dict(detail)
-    for key in (section.key for section in SECTIONS):
+    for key, text in [*((section.key, "text") for section in SECTIONS), ("outcomes", "task_text")]:
         items = []
         for item in detail.get(key, [])[:EXAMPLE_ITEMS]:
             item = dict(item)
-            if len(item["text"]) > EXAMPLE_TEXT:
-                item["text"] = item["text"][: EXAMPLE_TEXT - 1].rstrip() + "…"
+            if len(item[text]) > EXAMPLE_TEXT:
+                item[text] = item[text][: EXAMPLE_TEXT - 1].rstrip() + "…"
             items.append(item)
         result[key] = items
     return result
@@ -262,6 +273,7 @@ def docs(request):
         "example_year": years[0] if years else STATIC_EXAMPLE["year"],
         "example_region": regions[0] if regions else STATIC_EXAMPLE["municipality"]["region"],
         "proposal_kinds": ProposalKind.choices,
+        "outcome_choices": Outcome.choices,
         "sections": [(section.key, _lower_first(section.title)) for section in SECTIONS],
         "bad_filter_example": json.dumps(BAD_YEAR, ensure_ascii=False),
         "municipalities": list(municipalities),

@@ -15,6 +15,19 @@ class Outcome(models.TextChoices):
     CARRIED_OVER = "carried_over", _("перенесена")
 
 
+# Shown beside the outcome's name on the public pages, so that no outcome is told by colour alone
+# ("" : not marked).
+ICONS = {
+    Outcome.DONE: "✓",
+    Outcome.PARTLY: "◐",
+    Outcome.NOT_DONE: "✗",
+    Outcome.DROPPED: "⊘",
+    Outcome.CARRIED_OVER: "↷",
+    "": "?",
+}
+NOT_MARKED = _("итог не указан")
+
+
 class TaskOutcome(models.Model):
     """One task of an earlier report ("for year N") and its outcome, as the city reports it in its
     report about year N (`report`). Part of that report: edited in its form, versioned, reviewed and
@@ -35,7 +48,7 @@ class TaskOutcome(models.Model):
     )
     task_text = models.TextField(_("задача"))
     position = models.PositiveIntegerField(_("№"), default=0)
-    outcome = models.CharField(_("итог"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("итог"), max_length=20, choices=Outcome, blank=True)
     comment = models.TextField(_("пояснение"), max_length=1000, blank=True)
 
     history = History()
@@ -49,3 +62,12 @@ class TaskOutcome(models.Model):
     def __str__(self):
         text = " ".join(self.task_text.split())
         return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def icon(self) -> str:
+        return ICONS.get(self.outcome, ICONS[""])
+
+    @property
+    def label(self):
+        """The outcome's name, or «итог не указан»."""
+        return self.get_outcome_display() if self.outcome else NOT_MARKED

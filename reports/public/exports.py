@@ -1,4 +1,5 @@
-"""Downloads of the filtered report list: CSV (one row per item) and JSON (whole reports).
+"""Downloads of the filtered report list: CSV (one row per item, then one per outcome of a task set
+for the report's year) and JSON (whole reports).
 
 CSV is for Excel users in Russia: UTF-8 with a byte-order mark (so Excel sees
 Cyrillic), «;» as the separator (the list separator of the Russian locale),
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from portal.text import slugify_ru
 
 from ..models import SECTIONS, ProposalKind, Report
+from ..outcomes.models import TaskOutcome
+from ..outcomes.plan import public_outcomes_q
 from .filters import ReportFilter
 from .sharing import licence_document, with_licence_link
 
@@ -60,7 +63,16 @@ def _csv_rows(report_ids):
     yield "\ufeff"
     writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     yield writer.writerow(
-        [_("Муниципалитет"), _("Субъект РФ"), _("Год"), _("Раздел"), _("Вид"), _("На какой год"), _("Текст")]
+        [
+            _("Муниципалитет"),
+            _("Субъект РФ"),
+            _("Год"),
+            _("Раздел"),
+            _("Вид"),
+            _("На какой год"),
+            _("Текст"),
+            _("Пояснение"),
+        ]
     )
     # One query per section, whatever the number of reports (ids are a subquery, not a list).
     for section in SECTIONS:
@@ -85,9 +97,40 @@ def _csv_rows(report_ids):
                         kind,
                         year,
                         item.text,
+                        "",
                     )
                 ]
             )
+    yield from _outcome_rows(writer, report_ids)
+
+
+def _outcome_rows(writer, report_ids):
+    """Plan → fact (reports.outcomes): a row per task set for the report's year, after the items.
+    «Вид» is the outcome («выполнена», … or «итог не указан»), «На какой год» the report's year,
+    «Текст» the task, «Пояснение» the city's comment. Only what the public may see of them."""
+    label = _("Выполнение задач на отчётный год")
+    rows = (
+        TaskOutcome.objects.filter(public_outcomes_q(), report__in=report_ids)
+        .select_related("report__municipality")
+        .order_by("-report__year", "report__municipality__name", "position", "id")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        report = row.report
+        yield writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    report.municipality.name,
+                    report.municipality.region,
+                    report.year,
+                    label,
+                    row.label,
+                    report.year,
+                    row.task_text,
+                    row.comment,
+                )
+            ]
+        )
 
 
 def export_csv(request):

@@ -33,11 +33,12 @@ from django.utils import timezone, translation
 from portal.db import CompiledQuery
 
 from ..models import SECTIONS, Municipality, Report
+from ..outcomes.plan import fulfilment
 from ..status import Status
 from .models import MunicipalityRendering, RenderingFormat, ReportRendering
 
 # Bump when the Python below changes what a rendering contains.
-RENDERING_VERSION = 1
+RENDERING_VERSION = 2  # 2: outcomes of the tasks set for the year (reports.outcomes)
 REPORT_TEMPLATE = "public/_report_body.html"
 MUNICIPALITY_TEMPLATE = "public/_municipality_body.html"
 BATCH = 200
@@ -105,7 +106,15 @@ def report_body_html(report: Report, query: str = "", preview: bool = False) -> 
             for item in items:
                 item.highlighted = search.highlight(item.text, query)
         sections.append({"key": section.key, "title": section.title, "items": items})
-    context = {"report": report, "sections": sections, "query": query, "preview": preview}
+    outcomes = list(report.outcomes.all())  # only the publishable ones (outcome_prefetch)
+    context = {
+        "report": report,
+        "sections": sections,
+        "query": query,
+        "preview": preview,
+        "outcomes": outcomes,
+        "fulfilment": fulfilment(outcomes),
+    }
     return render_to_string(REPORT_TEMPLATE, context)
 
 
@@ -121,14 +130,32 @@ def report_documents(reports: list[Report]) -> list[str]:
 
 def municipality_body_html(municipality: Municipality, reports: list[Report]) -> str:
     """The body of a city page: its published reports by year (newest first) and, year by year,
-    the tasks it set beside what it reported about that year."""
+    the tasks it set — each with its outcome as the report about its year marks it — beside what
+    it reported about that year (sections and outcomes prefetched)."""
     by_year = {r.year: r for r in reports}
+    # (year of the answering report, task id) → its outcome row. Keyed by year too: a row left in a
+    # report after its task was moved to another year answers for nothing on this page.
+    marked = {(r.year, row.task_id): row for r in reports for row in r.outcomes.all() if row.task_id}
     plans = []
     for report in sorted(reports, key=lambda r: r.year):
         tasks = list(report.tasks.all())
         if tasks:
             target = report.year + 1
-            plans.append({"planned_in": report, "year": target, "tasks": tasks, "outcome": by_year.get(target)})
+            answered = []
+            for task in tasks:
+                task.answered_in = by_year.get(task.year)  # None: no report about that year yet
+                task.outcome_row = marked.get((task.year, task.pk)) if task.answered_in else None
+                if task.answered_in:
+                    answered.append(task.outcome_row)
+            plans.append(
+                {
+                    "planned_in": report,
+                    "year": target,
+                    "tasks": tasks,
+                    "outcome": by_year.get(target),
+                    "fulfilment": fulfilment(answered),
+                }
+            )
     context = {"municipality": municipality, "reports": reports, "plans": list(reversed(plans))}
     return render_to_string(MUNICIPALITY_TEMPLATE, context)
 

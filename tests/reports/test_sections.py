@@ -12,6 +12,7 @@ from reports.api.serializers import ReportDetailSerializer
 from reports.importer.loader import section_counts
 from reports.importer.parser import ParsedReport
 from reports.models import ITEM_MODELS, SECTIONS, Report
+from reports.outcomes.models import TaskOutcome
 from reports.public.filters import SECTION_CHOICES
 from reports.search.models import SearchDocument, Section
 from reports.snapshots import diff_snapshots, report_snapshot
@@ -53,7 +54,12 @@ def test_the_list_filter_offers_the_sections_that_have_a_label():
 
 def test_the_admin_form_has_one_numbered_inline_per_section_in_order():
     report_admin = admin.site._registry[Report]
-    assert [inline.model for inline in report_admin.inlines] == list(ITEM_MODELS)
+    # Then the fifth part, how the tasks set for the year turned out (reports/admin/outcomes.py).
+    assert [inline.model for inline in report_admin.inlines] == [*ITEM_MODELS, TaskOutcome]
+    assert (
+        str(report_admin.inlines[-1].verbose_name_plural)
+        == f"{len(SECTIONS) + 1}. Как выполнены задачи, поставленные на этот год"
+    )
     for number, (inline, section) in enumerate(zip(report_admin.inlines, SECTIONS), 1):
         assert str(inline.verbose_name_plural) == f"{number}. {section.admin_label}"
         assert inline.fields == ("position", *section.layout)

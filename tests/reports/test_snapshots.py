@@ -48,6 +48,7 @@ def test_snapshot_holds_all_sections_in_position_order(report):
             {"kind": "methodology", "text": "Опыт работы с казачеством"},
             {"kind": "training", "text": "Курс для старших по домам"},
         ],
+        "outcomes": [],
     }
 
 

@@ -91,6 +91,7 @@ def test_detail_operation(schema_json):
         "problems",
         "tasks",
         "proposals",
+        "outcomes",
     ]
 
 

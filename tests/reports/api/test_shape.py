@@ -15,7 +15,7 @@ from .conftest import ids
 pytestmark = pytest.mark.django_db
 
 LIST_KEYS = ["id", "municipality", "year", "url", "published_at"]
-DETAIL_KEYS = LIST_KEYS + ["achievements", "problems", "tasks", "proposals"]
+DETAIL_KEYS = LIST_KEYS + ["achievements", "problems", "tasks", "proposals", "outcomes"]
 
 
 def test_list_shape(api_get, corpus, client):
@@ -78,6 +78,7 @@ def test_detail_shape(api_get, corpus):
     assert body["problems"] == [{"text": "Сложно привлечь молодёжь"}]
     assert body["tasks"] == [{"text": "Провести форум ТОС", "year": 2025}]
     assert body["proposals"] == [{"kind": "methodology", "text": "Опыт работы с казачеством"}]
+    assert body["outcomes"] == []  # no report before 2024 set tasks for it
 
 
 def test_detail_empty_sections_are_empty_lists(api_get, corpus):

@@ -119,7 +119,7 @@ def test_csv_parses_back_with_cyrillic_and_is_safe_from_formulas(client, seeds):
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     header, data = rows[0], rows[1:]
-    assert header == ["Муниципалитет", "Субъект РФ", "Год", "Раздел", "Вид", "На какой год", "Текст"]
+    assert header == ["Муниципалитет", "Субъект РФ", "Год", "Раздел", "Вид", "На какой год", "Текст", "Пояснение"]
     # 2018: 4 achievements + 4 tasks; 2025: 3 + 1 problem + 3 tasks + 9 proposals
     assert len(data) == 4 + 4 + 3 + 1 + 3 + 9
     assert {row[0] for row in data} == {"Саяногорск"}
