@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import SECTIONS, Municipality, Report, published_q
 from reports.outcomes.models import Outcome, TaskOutcome
+from reports.outcomes.plan import public_outcomes_q
 
 MIN_CITIES, MAX_CITIES = 2, 4
 TOP_THEMES = 6
@@ -128,8 +129,7 @@ def compare(choice: Choice) -> list[Column]:
         counted = themes.get(city_id, {})
         column.themes = sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))[:TOP_THEMES]
 
-    outcome_condition = published_q("report__") & Q(report__municipality__in=ids)
-    outcome_condition &= Q(task__isnull=True) | published_q("task__report__")
+    outcome_condition = public_outcomes_q() & Q(report__municipality__in=ids)
     if choice.year is not None:
         outcome_condition &= Q(report__year=choice.year)
     outcomes: dict[int, dict] = defaultdict(dict)

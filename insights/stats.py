@@ -10,11 +10,12 @@ the page that draws it.
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import SECTIONS, Municipality, Proposal, ProposalKind, Report, published_q
 from reports.outcomes.models import Outcome, TaskOutcome
+from reports.outcomes.plan import public_outcomes_q
 
 from .charts import BARS, HBARS, LINES, SHARES, STACKED, Chart, Series
 
@@ -129,9 +130,7 @@ def drawn(chart: Chart) -> Chart:
 def _outcome_rows(year: int | None = None):
     """(report year, outcome, n): outcomes marked in published reports, of tasks that are not
     part of a report gone from the public (a task of a withdrawn report is not counted)."""
-    rows = TaskOutcome.objects.filter(published_q("report__")).filter(
-        Q(task__isnull=True) | published_q("task__report__")
-    )
+    rows = TaskOutcome.objects.filter(public_outcomes_q())
     if year is not None:
         rows = rows.filter(report__year=year)
     return rows.values("report__year", "outcome").annotate(n=Count("id")).order_by("report__year")
