@@ -61,7 +61,7 @@ class CompendiumFile(models.Model):
     or one withdrawn and published again, makes the file unservable until it is rebuilt)."""
 
     year = models.PositiveSmallIntegerField(_("год"), validators=year_validators)
-    format = models.CharField(_("формат"), max_length=8, choices=FileFormat.choices)
+    format = models.CharField(_("формат"), max_length=8, choices=FileFormat)
     file_name = models.CharField(_("файл"), max_length=200, help_text=_("Имя файла в хранилище (MEDIA_ROOT)."))
     built_at = models.DateTimeField(_("собран"))
     seconds = models.FloatField(_("собирался, с"), default=0)
@@ -97,8 +97,8 @@ class BuildState(models.Model):
     last_error = models.TextField(_("последняя ошибка"), blank=True)
 
     class Meta:
-        verbose_name = _("сборка сборника")
-        verbose_name_plural = _("сборки сборников")
+        verbose_name = _("сборник за год")
+        verbose_name_plural = _("сборники по годам")
         ordering = ["-year"]
 
     def __str__(self):

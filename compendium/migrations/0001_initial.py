@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('last_error', models.TextField(blank=True, verbose_name='последняя ошибка')),
             ],
             options={
-                'verbose_name': 'сборка сборника',
-                'verbose_name_plural': 'сборки сборников',
+                'verbose_name': 'сборник за год',
+                'verbose_name_plural': 'сборники по годам',
                 'ordering': ['-year'],
             },
         ),
