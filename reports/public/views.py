@@ -44,9 +44,13 @@ def _home_facts() -> dict:
 
 
 def home(request):
+    from insights.stats import home_charts
+
     context = {
         "latest": list(Report.objects.for_public_list().order_by("-published_at", "-id")[:6]),
         **per_generation("facts:home", _home_facts),
+        # Two of the statistics page's charts (insights/stats.py), counted once per generation.
+        "charts": per_generation("insights:home-charts", home_charts),
     }
     return render(request, "public/home.html", context)
 
