@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from insights.charts import number
+
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SCALE = 2  # drawn at twice the size: sharp when printed
 BAR, GAP, LABEL_WIDTH, WIDTH = 18, 6, 230, 620
@@ -35,7 +37,7 @@ def bar_chart_png(chart) -> bytes:
             draw.rectangle(
                 (LABEL_WIDTH * SCALE, y * SCALE, (LABEL_WIDTH + width) * SCALE, (y + BAR) * SCALE), fill="#2f5d8a"
             )
-        draw.text(((LABEL_WIDTH + width + 6) * SCALE, middle), str(value), fill="#222222", font=font, anchor="lm")
+        draw.text(((LABEL_WIDTH + width + 6) * SCALE, middle), number(value), fill="#222222", font=font, anchor="lm")
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -204,10 +204,24 @@ def _statistics(body: _Body, book: Book) -> None:
         cells[0].text, cells[1].text = label, value
         cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for chart in book.statistics.charts:
-        caption = body.paragraph()
-        caption.add_run(chart.title).bold = True
-        caption.paragraph_format.keep_with_next = True
-        body.document.add_picture(io.BytesIO(charts.bar_chart_png(chart)), width=Cm(16))
+        caption = body.paragraph(chart.title, "Heading 2")
+        caption.paragraph_format.page_break_before = False
+        if chart.bars:
+            body.document.add_picture(io.BytesIO(charts.bar_chart_png(chart)), width=Cm(16))
+        table = body.table(rows=1, cols=1 + len(chart.series))
+        table.style = "Table Grid"
+        for cell, title in zip(table.rows[0].cells, [chart.axis or "", *chart.series]):
+            cell.text = title
+            if cell.paragraphs[0].runs:
+                cell.paragraphs[0].runs[0].bold = True
+        for label, values in chart.rows:
+            cells = table.add_row().cells
+            cells[0].text = label
+            for cell, value in zip(cells[1:], values):
+                cell.text = value
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if chart.description:
+            body.paragraph(chart.description).runs[0].font.size = Pt(9)
 
 
 def _city(body: _Body, city: CityReport, number: int, first_in_region: bool) -> None:
@@ -263,11 +277,13 @@ def _annexes(body: _Body, book: Book) -> None:
     if book.needs.intro:
         body.paragraph(book.needs.intro)
     for group in book.needs.groups:
-        body.heading(group.title, level=2)
-        for city, text in group.entries:
-            paragraph = body.paragraph()
-            paragraph.add_run(city + ". ").bold = True
-            paragraph.add_run(text[:1].upper() + text[1:])
+        body.heading(f"{group.title} ({group.count})", level=2)
+        for theme in group.themes:
+            body.heading(theme.title + (" — " + _("новая тема") if theme.is_new else ""), level=3)
+            for city, text, is_new in theme.entries:
+                paragraph = body.paragraph()
+                paragraph.add_run(city + (" (" + _("впервые") + ")" if is_new else "") + ". ").bold = True
+                paragraph.add_run(text[:1].upper() + text[1:])
     if not book.needs.groups:
         body.paragraph(_("В отчётах этого года запросов к Ассоциации нет."))
     _chapter(body, _("Приложение 2. Указатель городов"))

@@ -185,7 +185,7 @@ def _join(book: Book, files: list[Path], links, anchors: dict[str, int], target:
 def _outline(writer, book: Book, anchors: dict[str, int]) -> None:
     def add(title, anchor, parent=None):
         if anchor in anchors:
-            return writer.add_outline_item(title, anchors[anchor] - 1, parent=parent)
+            return writer.add_outline_item(title=title, page_number=anchors[anchor] - 1, parent=parent)
         return None
 
     if book.foreword:

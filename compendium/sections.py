@@ -1,22 +1,32 @@
-"""The compendium's statistics section and its needs digest annex.
+"""The compendium's statistics section and its needs digest annex, from the insights app.
 
-Both are the insights app's (the figures of /stats/ for the year, insights.stats.year_figures,
-drawn by insights.charts.render_svg; the needs digest, insights.needs.needs_digest) when it is
-installed; until then they are made here from the book itself, so the compendium is whole either
-way. Each returns a plain structure both the PDF template and the DOCX writer read."""
+The charts are those of /stats/ for the year (insights.stats.year_figures, drawn as SVG by
+insights.charts.render_svg for the PDF); the DOCX gets each chart's figures as a table and, for a
+chart of one series, the same bars as a picture (compendium/charts.py). The annex is the needs
+digest of the year (insights.needs.needs_digest), grouped by kind of request and theme. Both
+come here as plain structures that the PDF template and the DOCX writer read, with text cleaned
+for print (content.clean)."""
 
 from dataclasses import dataclass, field
-from html import escape
 
 from django.utils.translation import gettext as _
+
+from insights import charts as insight_charts
+from insights import needs as insight_needs
+from insights import stats as insight_stats
+from reports.models import SECTIONS
 
 
 @dataclass
 class Chart:
-    """A bar chart: its title and (label, value) bars; `svg` drawn for the PDF."""
-
     title: str
-    bars: list[tuple[str, int]]
+    description: str
+    axis: str
+    # Column headings of the chart's table (after the label column) and its rows (label, values).
+    series: list[str]
+    rows: list[tuple[str, list[str]]]
+    # (label, value) of a one-series chart: the bars of the DOCX picture; empty otherwise.
+    bars: list[tuple[str, float]]
     svg: str = ""
 
 
@@ -27,9 +37,17 @@ class Statistics:
 
 
 @dataclass
+class NeedsTheme:
+    title: str
+    is_new: bool
+    entries: list[tuple[str, str, bool]]  # (city, its request, new for the city)
+
+
+@dataclass
 class NeedsGroup:
     title: str
-    entries: list[tuple[str, str]]  # (city, what it asks for)
+    count: int
+    themes: list[NeedsTheme]
 
 
 @dataclass
@@ -38,69 +56,56 @@ class NeedsDigest:
     groups: list[NeedsGroup] = field(default_factory=list)
 
 
+def _chart(chart) -> Chart:
+    from .content import clean
+
+    labels = [clean(str(label)) for label in chart.labels]
+    series = [clean(str(s.name)) for s in chart.series]
+    rows = [(label, [insight_charts.number(s.values[i]) for s in chart.series]) for i, label in enumerate(labels)]
+    bars = list(zip(labels, chart.series[0].values)) if len(chart.series) == 1 else []
+    return Chart(
+        title=clean(str(chart.title)),
+        description=clean(str(chart.description)),
+        axis=clean(str(chart.axis)),
+        series=series,
+        rows=rows,
+        bars=bars,
+        svg=insight_charts.render_svg(chart, id_prefix=f"compendium-{chart.key}"),
+    )
+
+
 def statistics(book) -> Statistics:
     cities = book.cities
-    regions = {c.region for c in cities}
-    from reports.models import SECTIONS
-
-    per_section = [
-        (str(section.title), sum(len(c.sections[i].items) for c in cities)) for i, section in enumerate(SECTIONS)
-    ]
     figures = [
         (_("Городов, опубликовавших отчёт"), str(len(cities))),
-        (_("Субъектов РФ"), str(len(regions))),
-        *((title, str(n)) for title, n in per_section),
+        (_("Субъектов РФ"), str(len({c.region for c in cities}))),
+        *(
+            (str(section.title), str(sum(len(c.sections[i].items) for c in cities)))
+            for i, section in enumerate(SECTIONS)
+        ),
     ]
-    by_region = sorted(
-        ((book_region.name, len(book_region.cities)) for book_region in book.regions), key=lambda r: (-r[1], r[0])
-    )
-    charts = [
-        Chart(_("Пункты отчётов по разделам"), per_section),
-        Chart(_("Города по субъектам РФ (первые 12)"), by_region[:12]),
-    ]
-    for chart in charts:
-        chart.svg = bar_chart_svg(chart)
-    return Statistics(figures, charts)
+    return Statistics(figures, [_chart(chart) for chart in insight_stats.year_figures(book.year)])
 
 
 def needs_digest(book) -> NeedsDigest:
-    """What the cities ask of the Association, grouped by what is needed (the requests' kinds)."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for city in book.index:
-        for section in city.sections:
-            for kind, items in section.groups:
-                groups.setdefault(kind, []).extend((city.name, item.text) for item in items)
-    return NeedsDigest(
-        intro=_("Запросы городов к Ассоциации из отчётов этого года, по видам помощи; города — по алфавиту."),
-        groups=[NeedsGroup(title, entries) for title, entries in groups.items()],
-    )
+    """The year's needs digest (what the cities ask of the Association, by kind and theme)."""
+    from .content import clean
 
-
-# --- a plain bar chart (SVG) -----------------------------------------------------------------
-
-BAR, GAP, LABEL_WIDTH, CHART_WIDTH = 18, 6, 230, 620
-
-
-def bar_chart_svg(chart: Chart) -> str:
-    """Horizontal bars with their values written at their ends (the value is read, not guessed
-    from the length), labels on the left; escaped text, fixed size in CSS pixels."""
-    top = max((value for _label, value in chart.bars), default=0) or 1
-    room = CHART_WIDTH - LABEL_WIDTH - 60
-    height = len(chart.bars) * (BAR + GAP) + GAP
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" '
-        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{escape(chart.title)}">'
-    ]
-    for n, (label, value) in enumerate(chart.bars):
-        y = GAP + n * (BAR + GAP)
-        width = max(1, round(room * value / top)) if value else 0
-        short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR - 5}" text-anchor="end" font-size="11" '
-            f'font-family="DejaVu Sans" fill="#222">{escape(short)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR}" fill="#2f5d8a"/>'
-            f'<text x="{LABEL_WIDTH + width + 6}" y="{y + BAR - 5}" font-size="11" '
-            f'font-family="DejaVu Sans" fill="#222">{value}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    digest = insight_needs.needs_digest(book.year)
+    if digest is None or digest.is_empty:
+        return NeedsDigest()
+    intro = _("Запросы городов к Ассоциации из отчётов этого года: по видам помощи и темам.")
+    if digest.has_previous:
+        intro += " " + _("«Впервые» — город не просил об этом в %(year)s году.") % {"year": digest.previous_year}
+    groups = []
+    for kind in digest.kinds:
+        themes = [
+            NeedsTheme(
+                clean(str(group.theme)),
+                group.is_new,
+                [(clean(r.municipality), clean(r.text), r.is_new and digest.has_previous) for r in group.requests],
+            )
+            for group in kind.themes
+        ]
+        groups.append(NeedsGroup(clean(str(kind.label)), kind.count, themes))
+    return NeedsDigest(intro, groups)
