@@ -99,6 +99,8 @@ def needs_digest(book) -> NeedsDigest:
         intro += " " + _("«Впервые» — город не просил об этом в %(year)s году.") % {"year": digest.previous_year}
     groups = []
     for kind in digest.kinds:
+        if not kind.count:
+            continue  # a kind nobody asked for: the statistics' chart shows its zero
         themes = [
             NeedsTheme(
                 clean(str(group.theme)),
