@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 
 from .content import Book, CityReport
 
+# WeasyPrint logs a line for every page it lays out (INFO): 1,300 lines a compendium.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 CHUNK_CITIES = 25
 PLACEHOLDER = "0000"  # as wide as any page number while the real ones are not known
 PX_TO_PT = 0.75
