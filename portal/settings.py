@@ -247,6 +247,11 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Files the portal makes (the yearly compendiums): a named volume in compose.
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# The compendium of a year is rebuilt this many seconds after the last publication in it
+# (compendium/schedule.py), and a build that has not finished after COMPENDIUM_BUILD_TIMEOUT
+# seconds is taken for dead (its lease on the year expires).
+COMPENDIUM_DEBOUNCE_SECONDS = int(env_str("COMPENDIUM_DEBOUNCE_SECONDS", "300"))
+COMPENDIUM_BUILD_TIMEOUT = int(env_str("COMPENDIUM_BUILD_TIMEOUT", "1800"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -350,6 +355,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=9, minute=0)},
     "publish-on-publication-date": {"task": "campaigns.tasks.publish_due", "schedule": crontab(hour=0, minute=5)},
     "retry-pending-emails": {"task": "outbox.tasks.retry_pending_emails", "schedule": 600.0},
+    "rebuild-pending-compendiums": {"task": "compendium.tasks.rebuild_pending", "schedule": 600.0},
 }
 # Days before the deadline on which cities that have not submitted are reminded.
 CAMPAIGN_REMINDER_DAYS = tuple(int(d) for d in env_str("CAMPAIGN_REMINDER_DAYS", "14,3,1").split(",") if d.strip())

@@ -9,9 +9,11 @@ inside the transaction of that write, after making it. They, and nothing else:
 - store the public renderings of the reports and of their cities' pages, or delete them
   (reports.public.renderings);
 - move the publication generation on, so that every cached page rendered before is never
-  served again (portal/page_cache.py keys pages by it).
+  served again (portal/page_cache.py keys pages by it);
+- ask for the rebuild of the yearly compendiums the change touches (compendium.schedule: after
+  publications settle, in the background).
 
-All three are rows in the same database, written in the same transaction: they commit
+All of them are rows in the same database, written in the same transaction: they commit
 together with the change or not at all, and every process sees them at once, whether or not
 a cache is reachable. An edit of a report that is not (and was not) published changes
 nothing public and costs nothing here.
@@ -58,6 +60,7 @@ def report_changed(report: Report, *, was_published: bool = False) -> None:
     renderings.refresh_reports([report.pk, *answering_reports(report)])
     # Its page and its city's pages; the lists; the pages of its year, which link it as a neighbour.
     advance(LISTS, city_scope(report.municipality.slug), year_scope(report.year))
+    _compendiums(report.year)
 
 
 def municipality_changed(municipality_id: int) -> None:
@@ -70,6 +73,7 @@ def municipality_changed(municipality_id: int) -> None:
     ids = Report.objects.published().filter(municipality_id=municipality_id).values_list("pk", flat=True)
     renderings.refresh_reports(list(ids))
     advance(ALL)
+    _compendiums(*Report.objects.published().filter(municipality_id=municipality_id).values_list("year", flat=True))
 
 
 def reports_loaded(report_ids) -> None:
@@ -78,12 +82,14 @@ def reports_loaded(report_ids) -> None:
     _require_transaction()
     renderings.refresh_reports(report_ids)
     advance(ALL)
+    _compendiums(*_compendium_years())
 
 
 def reports_deleted() -> None:
     """Reports were deleted in bulk with their renderings and index rows (the generator's --clear)."""
     _require_transaction()
     advance(ALL)
+    _compendiums(*_compendium_years())
 
 
 def everything_changed() -> int:
@@ -95,7 +101,23 @@ def everything_changed() -> int:
     MunicipalityRendering.objects.all().delete()
     renderings.refresh_reports(Report.objects.published().order_by("pk").values_list("pk", flat=True))
     advance(ALL)
+    _compendiums(*_compendium_years())
     return documents
+
+
+def _compendiums(*years: int) -> None:
+    """The yearly compendiums of these years are rebuilt once publications settle; until then a
+    compendium holding a withdrawn report is not handed out (compendium.build.servable)."""
+    from compendium.schedule import request_rebuild
+
+    request_rebuild(*years)
+
+
+def _compendium_years() -> set[int]:
+    from compendium.models import CompendiumFile
+
+    published = Report.objects.published().order_by().values_list("year", flat=True).distinct()
+    return {*published, *CompendiumFile.objects.values_list("year", flat=True)}
 
 
 # --- generations ----------------------------------------------------------------------------------

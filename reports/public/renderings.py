@@ -266,6 +266,8 @@ class ReportPage:
     name: str
     slug: str
     region: str
+    # When it was published: the printed page's running line says it (compendium's print.css).
+    published_at: object
     body: str
     # The number of items of each section, in the order of SECTIONS (the page's sharing summary).
     counts: tuple[int, ...] = ()
@@ -289,6 +291,7 @@ _REPORT_PAGE = CompiledQuery(
             "municipality__name",
             "municipality__slug",
             "municipality__region",
+            "published_at",
             *(section.count_name for section in SECTIONS),
             "shown__content",
             "shown__stamp",
