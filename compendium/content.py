@@ -7,12 +7,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.text import fold, plain_text
-from reports.models import SECTIONS, Report, TaskOutcome
+from reports.models import SECTIONS, Report
 
 from . import sections
 from .models import Foreword
@@ -108,10 +107,8 @@ def published_reports(year: int):
         Report.objects.published()
         .filter(year=year)
         .select_related("municipality")
-        .prefetch_related(
-            *Report.objects.section_prefetches(),
-            Prefetch("outcomes", queryset=TaskOutcome.objects.order_by("position", "id")),
-        )
+        # The sections and the outcomes the public may see (of tasks of published reports).
+        .prefetch_related(*Report.objects.section_prefetches())
     )
 
 

@@ -143,3 +143,23 @@ def test_files_are_replaced_whole_and_old_ones_tidied(year_reports):
     names = sorted(p.name for p in build.folder().glob("2024-*.pdf"))
     assert first not in names and len(names) == 2  # the current one and the one before
     assert not list(build.folder().glob(".*part"))
+
+
+def test_outcomes_of_a_withdrawn_plan_leave_the_book(make_report, sayan, moderator):
+    """The book shows a report's plan → fact rows only for tasks of reports still published, as the
+    report's page does (reports.outcomes.plan.public_outcomes_q)."""
+    from reports import workflow
+    from reports.models import Task, TaskOutcome
+    from reports.outcomes.models import Outcome
+
+    plan = make_report(Status.PUBLISHED, municipality=sayan, year=2023, city=moderator)
+    task = Task.objects.create(report=plan, text="Провести форум планотайна", year=2024, position=9)
+    later = make_report(Status.PUBLISHED, municipality=sayan, year=2024, city=moderator)
+    TaskOutcome.objects.create(report=later, task=task, task_text=task.text, outcome=Outcome.DONE)
+    book = content.collect(2024)
+    rows = [row for region in book.regions for city in region.cities for row in city.outcomes]
+    assert [row.task for row in rows] == ["Провести форум планотайна"]
+
+    workflow.withdraw(Report.objects.get(pk=plan.pk), moderator, comment="ошибка")
+    book = content.collect(2024)
+    assert not [row for region in book.regions for city in region.cities for row in city.outcomes]
