@@ -141,11 +141,13 @@ class ReportQuerySet(models.QuerySet):
 
     @staticmethod
     def section_prefetches():
-        """Prefetch lookups of every section, in document order."""
+        """Prefetch lookups of every section, in document order, each item with its themes (the page
+        and the API show them)."""
         from django.db.models import Prefetch
 
         return [
-            Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS
+            Prefetch(section.key, queryset=section.model.objects.order_by("position", "id").prefetch_related("themes"))
+            for section in SECTIONS
         ]
 
     def published_with_sections(self):

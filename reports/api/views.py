@@ -25,11 +25,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from themes.counts import count_annotations
+from themes.models import Theme
+
 from ..facets import published_regions, published_years
 from ..models import MAX_YEAR, MIN_YEAR, SECTIONS, ProposalKind, Report
 from ..public import renderings, sharing
 from .filters import ApiReportFilter
-from .serializers import ReportDetailSerializer, ReportListSerializer
+from .serializers import ReportDetailSerializer, ReportListSerializer, ThemeSerializer
 
 ORDERING = ("-year", "municipality__name", "pk")
 REPORT_NOT_FOUND = "Опубликованного отчёта с таким номером нет."
@@ -271,3 +274,34 @@ def docs(request):
         "max_page_size": ReportPagination.max_page_size,
     }
     return render(request, "api/docs.html", context)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Темы",
+        description="Все темы работы с общественностью в порядке, заданном Ассоциацией, и у каждой — сколько "
+        "пунктов опубликованных отчётов к ней относится. Темы пунктов — в поле themes каждого пункта отчёта.",
+        tags=["Темы"],
+    )
+)
+class ThemeViewSet(viewsets.GenericViewSet):
+    """Темы работы с общественностью (список без страниц: их около двадцати)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    serializer_class = ThemeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Theme.objects.annotate(**count_annotations()).order_by("position", "name")
+
+    def list(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_queryset(), many=True).data
+        return Response(data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return sharing.with_licence_link(super().finalize_response(request, response, *args, **kwargs))
+
+    def get_view_name(self):
+        return "Темы"
