@@ -1,0 +1,36 @@
+import pytest
+from django.db import transaction
+
+from reports import publication
+from reports.status import Status
+from themes import assign
+from themes.models import Theme
+
+
+def themes_of(item) -> list[str]:
+    """The slugs of an item's themes, in the themes' order."""
+    return list(type(item).objects.get(pk=item.pk).themes.order_by("position", "name").values_list("slug", flat=True))
+
+
+def suggest_and_publish(report_ids) -> None:
+    """What the importer and the report form do for items they write: suggest, then tell the public side."""
+    with transaction.atomic():
+        changed = assign.suggest_for_reports(report_ids)
+        publication.themes_changed(changed)
+
+
+@pytest.fixture
+def themed_report(make_report):
+    """make_report(...) whose items got their suggested themes (ТОС; молодёжь; ТОС; казачество)."""
+
+    def make(status=Status.PUBLISHED, **kwargs):
+        report = make_report(status, **kwargs)
+        suggest_and_publish([report.pk])
+        return report
+
+    return make
+
+
+@pytest.fixture
+def theme(db):
+    return Theme.objects.get(slug="tos")
