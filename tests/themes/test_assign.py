@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from reports.models import Achievement, Problem, Proposal, Report, Task
+from reports.models import Achievement, Problem, Report, Task
 from reports.status import Status
 from themes import assign
 from themes.models import Theme
