@@ -20,10 +20,13 @@ def suggest_and_publish(report_ids) -> None:
 
 
 @pytest.fixture
-def themed_report(make_report):
-    """make_report(...) whose items got their suggested themes (ТОС; молодёжь; ТОС; казачество)."""
+def themed_report(make_report, moderator):
+    """make_report(...) whose items got their suggested themes (ТОС; молодёжь; ТОС; казачество).
+    Another city's report is written by the Association (the city editor is Саяногорск's)."""
 
     def make(status=Status.PUBLISHED, **kwargs):
+        if kwargs.get("municipality") is not None and kwargs["municipality"].slug != "sayanogorsk":
+            kwargs.setdefault("city", moderator)
         report = make_report(status, **kwargs)
         suggest_and_publish([report.pk])
         return report
