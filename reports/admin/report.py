@@ -79,6 +79,7 @@ class ItemInline(admin.TabularInline):
 
     class Media:
         css = {"all": ["admin_portal/themes.css"]}
+        js = ["admin_portal/themes.js"]
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0

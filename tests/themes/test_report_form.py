@@ -44,7 +44,7 @@ def test_the_moderator_sees_the_checkboxes_in_a_closed_box(login, submitted):
     page = login("moderator").get(change_url(submitted)).content.decode()
     assert page.count('<details class="theme-pick">') == 4 + 4  # the items, and each section's empty row
     assert 'name="achievements-0-themes_pick"' in page
-    assert "подобраны автоматически" in page
+    assert "подобраны по тексту" in page
     assert 'value="confirmed"' in page
     assert "Молодёжь" in page
 
