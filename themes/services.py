@@ -2,6 +2,8 @@
 the transaction of the change): an old address keeps working, items are suggested again when the
 rules change, and the public pages that show themes are made again (reports.publication)."""
 
+from django.db import transaction
+
 from reports import publication
 
 from . import assign
@@ -33,6 +35,7 @@ def theme_deleted(report_ids: set[int]) -> None:
     publication.themes_changed(report_ids)
 
 
+@transaction.atomic  # the admin's actions run outside the transaction of a form's save
 def merge(sources, target: Theme) -> int:
     """Merge `sources` into `target`: their items get `target` (confirmed or not), their addresses
     (and their own old ones) lead to it, and they are deleted. Returns how many were merged."""
