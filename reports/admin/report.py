@@ -85,12 +85,24 @@ class ItemInline(admin.TabularInline):
         return 1 if obj is None else 0
 
     # The themes of items: the Association's editors check them while reviewing (themes.assign).
+    # A report they may not edit now (approved, say) shows the themes as text.
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return (*fields, "themes_pick") if is_association_editor(request.user) else fields
+        if not is_association_editor(request.user):
+            return fields
+        return (*fields, "themes_pick" if self.has_change_permission(request, obj) else "themes_shown")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "themes_shown")
+
+    @admin.display(description=_("Темы"))
+    def themes_shown(self, item):
+        names = [theme.name for theme in item.themes.all()] if item.pk else []
+        mark = _("проверены") if item.themes_confirmed else _("подобраны по тексту")
+        return format_html('{} <span class="theme-pick-state">{}</span>', ", ".join(names) or "—", mark)
 
     def get_formset(self, request, obj=None, **kwargs):
-        if is_association_editor(request.user):
+        if is_association_editor(request.user) and self.has_change_permission(request, obj):
             kwargs["form"] = ItemThemesRowForm
         return super().get_formset(request, obj, **kwargs)
 
@@ -378,7 +390,7 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
                     item: texts for (key, item), texts in notes.items() if SECTION_BY_KEY[key].model is section
                 },
             }
-        if is_association_editor(request.user):
+        if is_association_editor(request.user) and inline.has_change_permission(request, obj):
             choices = getattr(request, "_theme_choices", None)
             if choices is None:  # once per page, not per row
                 choices = request._theme_choices = [

@@ -193,10 +193,26 @@ STATIC_EXAMPLE = {
     "year": 2024,
     "url": "https://example.org/reports/sayanogorsk/2024/",
     "published_at": "2025-03-14T10:30:00+07:00",
-    "achievements": [{"text": "Проведён форум территориального общественного самоуправления (ТОС)."}],
-    "problems": [{"text": "Сложно привлечь молодёжь к работе ТОС."}],
-    "tasks": [{"text": "Провести городской форум ТОС.", "year": 2025}],
-    "proposals": [{"kind": "methodology", "text": "Опыт других городов по работе с молодёжью."}],
+    "achievements": [
+        {
+            "text": "Проведён форум территориального общественного самоуправления (ТОС).",
+            "themes": [{"slug": "tos", "name": "ТОС"}],
+        }
+    ],
+    "problems": [
+        {
+            "text": "Сложно привлечь молодёжь к работе ТОС.",
+            "themes": [{"slug": "tos", "name": "ТОС"}, {"slug": "youth", "name": "Молодёжь"}],
+        }
+    ],
+    "tasks": [{"text": "Провести городской форум ТОС.", "year": 2025, "themes": [{"slug": "tos", "name": "ТОС"}]}],
+    "proposals": [
+        {
+            "kind": "methodology",
+            "text": "Опыт других городов по работе с молодёжью.",
+            "themes": [{"slug": "youth", "name": "Молодёжь"}],
+        }
+    ],
 }
 LIST_KEYS = ("id", "municipality", "year", "url", "published_at")
 

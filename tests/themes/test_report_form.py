@@ -124,3 +124,11 @@ def test_a_correction_on_a_published_report_shows_on_its_page(login, make_report
     moderator.logout()
     page = client.get(published.get_absolute_url()).content.decode()
     assert "/themes/cossacks/" not in page and "/themes/ethnic/" in page
+
+
+def test_a_report_the_moderator_cannot_edit_shows_the_themes_as_text(login, make_report):
+    withdrawn = make_report(Status.WITHDRAWN)
+    suggest_and_publish([withdrawn.pk])
+    page = login("moderator").get(change_url(withdrawn)).content.decode()
+    assert "theme-pick-options" not in page and "None" not in page
+    assert "Казачество" in page and "подобраны по тексту" in page
