@@ -20,6 +20,17 @@ def suggest_and_publish(report_ids) -> None:
 
 
 @pytest.fixture
+def curated_themes(db):
+    """The themes of the data migration, made again if a test that really commits emptied the
+    database before (browser tests, transaction=True: their order among them is not ours)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("themes.migrations.0002_curated_themes").create(apps, None)
+
+
+@pytest.fixture
 def themed_report(make_report, moderator):
     """make_report(...) whose items got their suggested themes (ТОС; молодёжь; ТОС; казачество).
     Another city's report is written by the Association (the city editor is Саяногорск's)."""

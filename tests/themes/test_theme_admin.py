@@ -152,8 +152,8 @@ def test_deleting_a_theme_refreshes_the_reports_that_showed_it(login, themed_rep
     assert "/themes/tos/" not in client.get(report.get_absolute_url()).content.decode()
 
 
-@pytest.mark.django_db(transaction=True)  # (emptied afterwards: it runs after the others)
-def test_merging_works_outside_a_test_transaction(login, themed_report):
+@pytest.mark.django_db(transaction=True)
+def test_merging_works_outside_a_test_transaction(login, curated_themes, themed_report):
     """The admin runs actions outside any transaction (unlike a form's save): merging makes its own."""
     report = themed_report(Status.PUBLISHED)
     youth, seniors = Theme.objects.get(slug="youth"), Theme.objects.get(slug="seniors")
