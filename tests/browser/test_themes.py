@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from reports.models import Problem, Proposal
 from reports.status import Status
-from tests.themes.conftest import curated_themes, suggest_and_publish  # noqa: F401 (a fixture)
+from tests.themes.conftest import make_curated_themes, suggest_and_publish
 
 from .helpers import AT_1280, do_transition, login, screenshots, section
 
@@ -16,7 +16,8 @@ PROBLEM = "Сложно привлечь молодёжь"
 
 
 @pytest.mark.browser
-def test_moderator_corrects_themes_then_the_theme_page_lists_the_item(new_page, make_report, reviewer, curated_themes):
+def test_moderator_corrects_themes_then_the_theme_page_lists_the_item(new_page, make_report, reviewer):
+    make_curated_themes()
     report = make_report(Status.SUBMITTED)
     suggest_and_publish([report.pk])
     page = new_page()

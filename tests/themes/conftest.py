@@ -19,8 +19,7 @@ def suggest_and_publish(report_ids) -> None:
         publication.themes_changed(changed)
 
 
-@pytest.fixture
-def curated_themes(db):
+def make_curated_themes() -> None:
     """The themes of the data migration, made again if a test that really commits emptied the
     database before (browser tests, transaction=True: their order among them is not ours)."""
     import importlib
@@ -28,6 +27,11 @@ def curated_themes(db):
     from django.apps import apps
 
     importlib.import_module("themes.migrations.0002_curated_themes").create(apps, None)
+
+
+@pytest.fixture
+def curated_themes(db):
+    make_curated_themes()
 
 
 @pytest.fixture
