@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.roles import ASSOCIATION_EDITORS, MUNICIPAL_EDITORS, sync_roles
+from themes import assign as theme_assign
 
 from . import workflow
 from .directory import load_directory
@@ -167,6 +168,7 @@ def load_demo(stdout=None) -> int:
             Task.objects.create(report=report, text=text, year=demo.year + 1, position=position)
         for position, (kind, text) in enumerate(demo.proposals, 1):
             Proposal.objects.create(report=report, kind=kind, text=text, position=position)
+        theme_assign.suggest_for_reports([report.pk])
         for name, actor_key, comment in PATHS[demo.status]:
             actor = author if actor_key == "city" else users["moderator"]
             report = workflow.perform(report, actor, name, comment)

@@ -141,14 +141,16 @@ class ReportQuerySet(models.QuerySet):
 
     @staticmethod
     def section_prefetches():
-        """Prefetch lookups of every section, in document order, and of the outcomes of the tasks set
-        for the report's year (reports.outcomes.plan.outcome_prefetch: only the publishable ones)."""
+        """Prefetch lookups of every section, in document order, each item with its themes (the page
+        and the API show them), and of the outcomes of the tasks set for the report's year
+        (reports.outcomes.plan.outcome_prefetch: only the publishable ones)."""
         from django.db.models import Prefetch
 
         from .outcomes.plan import outcome_prefetch
 
         return [
-            Prefetch(section.key, queryset=section.model.objects.order_by("position", "id")) for section in SECTIONS
+            Prefetch(section.key, queryset=section.model.objects.order_by("position", "id").prefetch_related("themes"))
+            for section in SECTIONS
         ] + [outcome_prefetch()]
 
     def published_with_sections(self):

@@ -76,6 +76,22 @@ def municipality_changed(municipality_id: int) -> None:
     _compendiums(*Report.objects.published().filter(municipality_id=municipality_id).values_list("year", flat=True))
 
 
+def themes_changed(report_ids=None) -> None:
+    """Themes changed (themes.services: a theme edited, merged or deleted; the rules suggested
+    other themes for items): store again the renderings of these published reports (None: of
+    every published one), whose items show their themes, and start a new generation of every
+    page — the theme pages list items across cities and years, and a theme's name is on reports
+    of every city. Cities' pages do not show themes: their renderings are kept."""
+    _require_transaction()
+    published = Report.objects.published().order_by("pk")
+    if report_ids is not None:
+        published = published.filter(pk__in=sorted(set(report_ids)))
+    ids = list(published.values_list("pk", flat=True))
+    if ids:
+        renderings.refresh_reports(ids, municipalities=False)
+    advance(ALL)
+
+
 def reports_loaded(report_ids) -> None:
     """Many published reports were written at once and indexed in bulk (the national-scale
     generator): store their renderings and their cities' and start a new generation of everything."""

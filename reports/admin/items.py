@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_association_editor
+from themes import assign as theme_assign
 
 from .. import permissions, publication
 from ..concurrency import StaleReportError, claim_version
@@ -120,6 +121,8 @@ class ItemAdmin(ScopedHistoryAdmin):
         claim_version(obj.report_id, form.cleaned_data.get("expected_version"))
         obj._history_user = request.user
         obj.save()
+        if "text" in form.changed_data:
+            theme_assign.suggest([obj])  # unless the Association confirmed its themes
         publication.report_changed(Report.objects.get(pk=obj.report_id))
 
     def delete_model(self, request, obj):

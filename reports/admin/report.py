@@ -9,6 +9,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import is_association_editor
+from themes import assign as theme_assign
+from themes.forms import ThemePickField, initial_pick
+from themes.models import Theme
+
 from .. import permissions, publication, review_notes, workflow
 from ..concurrency import StaleReportError, claim_version
 from ..models import SECTION_BY_KEY, SECTIONS, Report, Task
@@ -53,6 +58,18 @@ class ItemRowForm(PlainTextForm):
             widget.notes = notes  # the field (and its widget) is this form's own copy
 
 
+class ItemThemesRowForm(ItemRowForm):
+    """An item row as the Association's editors see it: with the item's themes (themes.forms)."""
+
+    themes_pick = ThemePickField()
+
+    def __init__(self, *args, theme_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["themes_pick"]
+        field.choices = [*theme_choices, *field.choices[-1:]]  # the themes, then «темы проверены»
+        self.initial.setdefault("themes_pick", initial_pick(self.instance))
+
+
 def status_badge(status: str, label) -> str:
     return format_html('<span class="status-badge status-{}">{}</span>', status, label)
 
@@ -63,8 +80,38 @@ class ItemInline(admin.TabularInline):
     fields = ("position", "text")
     classes = ("report-section",)
 
+    class Media:
+        css = {"all": ["admin_portal/themes.css"]}
+        js = ["admin_portal/themes.js"]
+
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is None else 0
+
+    # The themes of items: the Association's editors check them while reviewing (themes.assign).
+    # A report they may not edit now (approved, say) shows the themes as text.
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not is_association_editor(request.user):
+            return fields
+        return (*fields, "themes_pick" if self.has_change_permission(request, obj) else "themes_shown")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "themes_shown")
+
+    @admin.display(description=_("Темы"))
+    def themes_shown(self, item):
+        names = [theme.name for theme in item.themes.all()] if item.pk else []
+        mark = _("проверены") if item.themes_confirmed else _("подобраны по тексту")
+        return format_html('{} <span class="theme-pick-state">{}</span>', ", ".join(names) or "—", mark)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if is_association_editor(request.user) and self.has_change_permission(request, obj):
+            kwargs["form"] = ItemThemesRowForm
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.prefetch_related("themes") if is_association_editor(request.user) else queryset
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "text":
@@ -273,6 +320,34 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
             item._history_user = request.user
             item.save()
         formset.save_m2m()
+        self._save_themes(request, formset)
+
+    def _save_themes(self, request, formset):
+        """The moderator's choice of themes stands (and confirms them); new items and unconfirmed
+        items whose text changed get suggestions (themes.assign)."""
+        suggest, new = [], {id(item) for item in formset.new_objects}
+        for item_form in formset.forms:
+            item = item_form.instance
+            if item.pk is None or item_form in formset.deleted_forms or not hasattr(item_form, "cleaned_data"):
+                continue
+            if "themes_pick" in item_form.changed_data:
+                picked, confirmed = ThemePickField.split(item_form.cleaned_data["themes_pick"])
+                before, _was = ThemePickField.split(item_form.initial.get("themes_pick"))
+                if picked != before or confirmed:
+                    theme_assign.confirm(item, picked)
+                    continue
+                theme_assign.unconfirm(item, self._matcher(request))
+            elif "text" in item_form.changed_data or id(item) in new:
+                suggest.append(item)
+        if suggest:
+            theme_assign.suggest(suggest, self._matcher(request))
+
+    @staticmethod
+    def _matcher(request):
+        # The four sections of one save share the rules (one query).
+        if not hasattr(request, "_theme_matcher"):
+            request._theme_matcher = theme_assign.current_matcher()
+        return request._theme_matcher
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -340,6 +415,13 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
                     item: texts for (key, item), texts in notes.items() if SECTION_BY_KEY[key].model is section
                 },
             }
+        if is_association_editor(request.user) and inline.has_change_permission(request, obj):
+            choices = getattr(request, "_theme_choices", None)
+            if choices is None:  # once per page, not per row
+                choices = request._theme_choices = [
+                    (str(pk), name) for pk, name in Theme.objects.values_list("pk", "name")
+                ]
+            kwargs["form_kwargs"] = {**kwargs.get("form_kwargs", {}), "theme_choices": choices}
         return kwargs
 
     def render_change_form(self, request, context, *args, **kwargs):

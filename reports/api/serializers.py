@@ -9,6 +9,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from themes.models import Theme
+
 from ..models import SECTIONS, Municipality, ProposalKind, Report
 from ..outcomes.models import Outcome, TaskOutcome
 
@@ -41,14 +43,36 @@ ITEM_FIELDS = {
 }
 
 
+class ThemeRefSerializer(serializers.ModelSerializer):
+    """Тема пункта: адрес и название."""
+
+    slug = serializers.SlugField(
+        read_only=True, help_text="Адрес темы латиницей, например «tos»; страница темы — /themes/{slug}/."
+    )
+    name = serializers.CharField(read_only=True, help_text="Название темы, например «ТОС».")
+
+    class Meta:
+        model = Theme
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+THEMES_HELP = (
+    "Темы пункта (список тем — /api/themes/): подобраны по словам текста или проверены модератором Ассоциации."
+)
+
+
 def item_serializer(section) -> type[serializers.ModelSerializer]:
     """The serializer of one section's items (AchievementSerializer, …: the names the OpenAPI
-    document's schemas take): the item's fields in the section's layout."""
-    meta = type("Meta", (), {"model": section.model, "fields": list(section.layout)})
+    document's schemas take): the item's fields in the section's layout, then its themes."""
+    meta = type("Meta", (), {"model": section.model, "fields": [*section.layout, "themes"]})
     declared = {name: ITEM_FIELDS[name]() for name in section.fields}
     text = serializers.CharField(read_only=True, help_text=section.api_text_help)
+    themes = ThemeRefSerializer(many=True, read_only=True, help_text=THEMES_HELP)
     return type(
-        f"{section.model.__name__}Serializer", (serializers.ModelSerializer,), {"text": text, **declared, "Meta": meta}
+        f"{section.model.__name__}Serializer",
+        (serializers.ModelSerializer,),
+        {"text": text, **declared, "themes": themes, "Meta": meta},
     )
 
 
@@ -139,3 +163,28 @@ class ReportDetailSerializer(ReportListSerializer):
             "что стало с каждой (пустой список, если таких задач нет или отчёт импортирован из архива).",
         )
         return fields
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    """Тема работы с общественностью и сколько у неё пунктов в опубликованных отчётах."""
+
+    slug = serializers.SlugField(read_only=True, help_text="Адрес темы латиницей, например «tos».")
+    name = serializers.CharField(read_only=True, help_text="Название темы, например «ТОС».")
+    description = serializers.CharField(read_only=True, help_text="Что относится к теме; может быть пустой строкой.")
+    url = serializers.SerializerMethodField(help_text="Полный адрес страницы темы на портале.")
+    published_count = serializers.IntegerField(
+        read_only=True, help_text="Сколько пунктов опубликованных отчётов относится к теме."
+    )
+
+    class Meta:
+        model = Theme
+        fields = ["slug", "name", "description", "url", "published_count"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, theme) -> str:
+        from django.urls import reverse
+
+        path = reverse("themes:theme_detail", args=[theme.slug])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

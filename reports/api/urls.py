@@ -10,6 +10,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("reports", views.ReportViewSet, basename="report")
+router.register("themes", views.ThemeViewSet, basename="theme")
 
 urlpatterns = [
     path("", public_page(views.docs), name="docs"),
@@ -20,5 +21,8 @@ urlpatterns = [
 # record, one of hundreds of thousands made from its stored document, in process memory only).
 LIST_PARAMS = (*views.ApiReportFilter.base_filters, "page", "page_size", "format")
 for pattern in router.urls:
+    if pattern.name.startswith("theme-"):
+        public_page(pattern.callback, params=("format",))
+        continue
     detail = pattern.name.startswith("report-detail")
     public_page(pattern.callback, shared=not detail, params=("format",) if detail else LIST_PARAMS)

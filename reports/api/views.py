@@ -25,12 +25,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from themes.counts import count_annotations
+from themes.models import Theme
+
 from ..facets import published_regions, published_years
 from ..models import MAX_YEAR, MIN_YEAR, SECTIONS, ProposalKind, Report
 from ..outcomes.models import Outcome
 from ..public import renderings, sharing
 from .filters import ApiReportFilter
-from .serializers import ReportDetailSerializer, ReportListSerializer
+from .serializers import ReportDetailSerializer, ReportListSerializer, ThemeSerializer
 
 ORDERING = ("-year", "municipality__name", "pk")
 REPORT_NOT_FOUND = "Опубликованного отчёта с таким номером нет."
@@ -191,10 +194,26 @@ STATIC_EXAMPLE = {
     "year": 2024,
     "url": "https://example.org/reports/sayanogorsk/2024/",
     "published_at": "2025-03-14T10:30:00+07:00",
-    "achievements": [{"text": "Проведён форум территориального общественного самоуправления (ТОС)."}],
-    "problems": [{"text": "Сложно привлечь молодёжь к работе ТОС."}],
-    "tasks": [{"text": "Провести городской форум ТОС.", "year": 2025}],
-    "proposals": [{"kind": "methodology", "text": "Опыт других городов по работе с молодёжью."}],
+    "achievements": [
+        {
+            "text": "Проведён форум территориального общественного самоуправления (ТОС).",
+            "themes": [{"slug": "tos", "name": "ТОС"}],
+        }
+    ],
+    "problems": [
+        {
+            "text": "Сложно привлечь молодёжь к работе ТОС.",
+            "themes": [{"slug": "tos", "name": "ТОС"}, {"slug": "youth", "name": "Молодёжь"}],
+        }
+    ],
+    "tasks": [{"text": "Провести городской форум ТОС.", "year": 2025, "themes": [{"slug": "tos", "name": "ТОС"}]}],
+    "proposals": [
+        {
+            "kind": "methodology",
+            "text": "Опыт других городов по работе с молодёжью.",
+            "themes": [{"slug": "youth", "name": "Молодёжь"}],
+        }
+    ],
     "outcomes": [
         {
             "task_id": 7,
@@ -283,3 +302,34 @@ def docs(request):
         "max_page_size": ReportPagination.max_page_size,
     }
     return render(request, "api/docs.html", context)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Темы",
+        description="Все темы работы с общественностью в порядке, заданном Ассоциацией, и у каждой — сколько "
+        "пунктов опубликованных отчётов к ней относится. Темы пунктов — в поле themes каждого пункта отчёта.",
+        tags=["Темы"],
+    )
+)
+class ThemeViewSet(viewsets.GenericViewSet):
+    """Темы работы с общественностью (список без страниц: их около двадцати)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    serializer_class = ThemeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Theme.objects.annotate(**count_annotations()).order_by("position", "name")
+
+    def list(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_queryset(), many=True).data
+        return Response(data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return sharing.with_licence_link(super().finalize_response(request, response, *args, **kwargs))
+
+    def get_view_name(self):
+        return "Темы"

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.text import fold, slugify_ru
+from themes import assign as theme_assign
 
 from .. import workflow
 from ..concurrency import claim_version
@@ -135,6 +136,7 @@ def store_report(
                 ) from None
             outcome = CREATED
         _create_items(report, parsed, user, change_reason[:100] or None)
+        theme_assign.suggest_for_reports([report.pk])  # before publishing: the page shows them
         if publish:
             report = workflow.publish_archive(report, comment=_("Импортирован из архива опубликованных отчётов."))
         return ImportResult(outcome, report, created_municipality, counts)

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from themes.public import has_theme_q, theme_choices
+
 from ..facets import (
     FULL_CITY_LIST,
     municipality_choices,
@@ -68,17 +70,19 @@ class ReportFilter(django_filters.FilterSet):
     has = django_filters.ChoiceFilter(
         label=_("Содержание"), choices=SECTION_CHOICES, method="filter_has", empty_label=_("Любое")
     )
+    theme = django_filters.ChoiceFilter(label=_("Тема"), choices=[], method="filter_theme", empty_label=_("Все темы"))
     sort = django_filters.ChoiceFilter(label=_("Порядок"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:
         model = Report
-        fields = ["q", "year", "region", "municipality", "has", "sort"]
+        fields = ["q", "year", "region", "municipality", "has", "theme", "sort"]
         form = ReportFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in published_years()]
         self.filters["region"].extra["choices"] = [(r, r) for r in published_regions()]
+        self.filters["theme"].extra["choices"] = theme_choices()
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
 
@@ -92,6 +96,9 @@ class ReportFilter(django_filters.FilterSet):
     def filter_has(self, queryset, name, value):
         model = SECTION_BY_KEY[value].model
         return queryset.filter(Exists(model.objects.filter(report=OuterRef("pk"))))
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(has_theme_q(value))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_FIELDS.get(value, SORT_FIELDS["-year"]))
@@ -118,6 +125,8 @@ class ReportFilter(django_filters.FilterSet):
             parts.append(data["municipality"].name)
         if data.get("has"):
             parts.append(str(SECTION_BY_KEY[data["has"]].title).lower())
+        if data.get("theme"):
+            parts.append(dict(theme_choices()).get(data["theme"], data["theme"]))
         if (data.get("q") or "").strip():
             parts.append(f"«{data['q'].strip()[:40]}»")
         return parts

@@ -55,6 +55,6 @@ urlpatterns = [
         ),
         name="municipality_preview",
     ),
-    path("search/", public_page(views.search, params=("q", "page")), name="search"),
+    path("search/", public_page(views.search, params=("q", "theme", "page")), name="search"),
     path("feed/", public_page(feeds.LatestReportsFeed()), name="feed"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.db import prepared
 from portal.page_cache import per_generation
+from themes.public import has_theme_q, theme_choices
 
 from ..facets import FULL_CITY_LIST, published_municipality_count
 from ..models import Municipality, Report
@@ -182,15 +183,15 @@ class _RankedHits:
     Its length is what can be paged through: the ranked candidates (search.CANDIDATES, the
     newest matching reports); `more` says that more reports match than that."""
 
-    def __init__(self, engine, query):
-        self.engine, self.query = engine, query
+    def __init__(self, engine, query, reports=None):
+        self.engine, self.query, self.reports = engine, query, reports
         self._total = None
         self.more = False
 
     def __len__(self):
         if self._total is None:
             cap = self.engine.CANDIDATES
-            found = self.engine.count(self.query, cap=cap)
+            found = self.engine.count(self.query, reports=self.reports, cap=cap)
             self.more = found > cap
             self._total = min(found, cap)
         return self._total
@@ -198,7 +199,7 @@ class _RankedHits:
     count = __len__
 
     def __getitem__(self, window):
-        return self.engine.search(self.query, limit=window.stop)[window]
+        return self.engine.search(self.query, reports=self.reports, limit=window.stop)[window]
 
 
 def search(request):
@@ -210,7 +211,12 @@ def search(request):
 
     query = request.GET.get("q", "").strip()[:200]
     stop_words_only = search_engine.only_stop_words(query)
-    hits = _RankedHits(search_engine, query) if query and not stop_words_only else []
+    # ?theme=<slug>: only reports with an item of that theme (an unknown theme: all of them).
+    themes = dict(theme_choices())
+    theme = request.GET.get("theme", "")
+    theme = theme if theme in themes else ""
+    reports = Report.objects.published().filter(has_theme_q(theme)) if theme else None
+    hits = _RankedHits(search_engine, query, reports) if query and not stop_words_only else []
     page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
     total = page.paginator.count
     suggestion = search_engine.suggest(query, found=total) if query and not stop_words_only else None
@@ -223,7 +229,11 @@ def search(request):
             "hits": list(page.object_list),
             "total": total,
             "more": getattr(hits, "more", False),
-            "query_string": urlencode({"q": query}),
+            "query_string": urlencode({"q": query, **({"theme": theme} if theme else {})}),
+            "themes": themes,
+            "theme": theme,
+            "theme_name": themes.get(theme, ""),
+            "without_theme_url": f"?{urlencode({'q': query})}",
             "stop_words_only": stop_words_only,
             "suggestion": suggestion,
             "suggestion_url": f"?{urlencode({'q': suggestion.query})}" if suggestion else "",

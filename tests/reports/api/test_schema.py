@@ -56,7 +56,7 @@ def test_info(schema_json):
 
 def test_paths_are_the_read_only_endpoints(schema_json):
     paths = schema_json["paths"]
-    assert set(paths) == {"/api/reports/", "/api/reports/{id}/"}
+    assert set(paths) == {"/api/reports/", "/api/reports/{id}/", "/api/themes/"}
     for path in paths.values():
         assert set(path) - {"parameters"} == {"get"}
 
