@@ -12,6 +12,8 @@ SECRET = "тайнаяпросьбачерновика"
 
 @pytest.fixture
 def themes(db):
+    # Just these three (the curated list of the data migration is left out: the figures below count them).
+    Theme.objects.all().delete()
     return {
         slug: Theme.objects.create(name=name, slug=slug, position=n)
         for n, (slug, name) in enumerate([("tos", "ТОС"), ("youth", "Молодёжь"), ("cossacks", "Казачество")])
