@@ -1,6 +1,7 @@
 """What other public pages need of themes: the choices of a theme filter and the condition
 "the report has an item of this theme" (the report list, its downloads and search: ?theme=<slug>)."""
 
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from portal.page_cache import per_generation
@@ -23,3 +24,14 @@ def has_theme_q(slug: str, through: str = "") -> Q:
         items = section.model.objects.filter(report=OuterRef(f"{through}pk"), themes__slug=slug)
         condition |= Exists(items)
     return condition
+
+
+class ThemeSelect(forms.Select):
+    """A select of themes whose options say they are Russian (lang="ru"): theme names are the
+    Association's own words, shown as written on the English pages too, like the reports' texts."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = "ru"
+        return option

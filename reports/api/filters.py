@@ -8,6 +8,8 @@ region without published reports — is a validation error (HTTP 400), never a 5
 import django_filters
 from django import forms
 
+from themes.public import theme_choices
+
 from ..facets import published_regions
 from ..models import MAX_YEAR, MIN_YEAR, Municipality, Report
 from ..public.filters import ReportFilter
@@ -52,9 +54,18 @@ class ApiReportFilter(django_filters.FilterSet):
         "(без учёта регистра и окончаний: «пандемия» находит «пандемии», «тос» — «ТОС»).",
     )
 
+    theme = django_filters.ChoiceFilter(
+        label="Тема",
+        choices=theme_choices,
+        method="filter_theme",
+        help_text="Адрес темы (slug), например «tos»: только отчёты, где есть пункты на эту тему "
+        "(список тем — /api/themes/). Неизвестная тема — ошибка 400.",
+    )
+
     class Meta:
         model = Report
-        fields = ["year", "municipality", "region", "q"]
+        fields = ["year", "municipality", "region", "q", "theme"]
 
-    # The very same search as the public list (and the CSV/JSON downloads).
+    # The very same search and theme condition as the public list (and the CSV/JSON downloads).
     filter_q = ReportFilter.filter_q
+    filter_theme = ReportFilter.filter_theme

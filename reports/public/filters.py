@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from themes.public import has_theme_q, theme_choices
+from themes.public import ThemeSelect, has_theme_q, theme_choices
 
 from ..facets import (
     FULL_CITY_LIST,
@@ -70,7 +70,9 @@ class ReportFilter(django_filters.FilterSet):
     has = django_filters.ChoiceFilter(
         label=_("Содержание"), choices=SECTION_CHOICES, method="filter_has", empty_label=_("Любое")
     )
-    theme = django_filters.ChoiceFilter(label=_("Тема"), choices=[], method="filter_theme", empty_label=_("Все темы"))
+    theme = django_filters.ChoiceFilter(
+        label=_("Тема"), choices=[], method="filter_theme", empty_label=_("Все темы"), widget=ThemeSelect
+    )
     sort = django_filters.ChoiceFilter(label=_("Порядок"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
     class Meta:

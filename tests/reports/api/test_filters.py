@@ -139,3 +139,20 @@ def test_filters_do_not_apply_to_detail(api_get, corpus):
 def test_odd_ids_are_404(client, corpus, pk):
     response = client.get(f"/api/reports/{pk}/", HTTP_ACCEPT="application/json")
     assert response.status_code == 404
+
+
+def test_theme(api_get, corpus):
+    """?theme= is the site's theme condition: reports with an item of that theme (published only)."""
+    from reports.models import Achievement
+    from themes.models import Theme
+
+    tos = Theme.objects.get(slug="tos")
+    Achievement.objects.create(report=corpus["kogalym_2024"], text="Форум ТОС", position=99).themes.add(tos)
+    assert found(api_get, theme="tos") == pks(corpus, "kogalym_2024")
+    assert found(api_get, theme="youth") == []
+
+
+def test_unknown_theme_is_400(api_get, corpus):
+    response, body = api_get("/api/reports/", theme="no-such-theme")
+    assert response.status_code == 400
+    assert "theme" in body
