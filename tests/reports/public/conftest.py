@@ -1,7 +1,8 @@
 import pytest
 
-from reports.models import Achievement, Municipality, Report
+from reports.models import Achievement, Municipality, Proposal, Report, TaskOutcome
 from reports.status import Status
+from themes.models import Theme
 
 SECRET = "секретнаяформулировка"
 
@@ -16,6 +17,11 @@ def hidden_reports(make_report, moderator):
         municipality = Municipality.objects.create(name=f"Скрытград{n}", slug=f"hidden-{n}", region=f"Скрытый край {n}")
         report = make_report(status, municipality=municipality, year=2010 + n, city=moderator)
         Achievement.objects.filter(report=report).update(text=f"{SECRET}{n} — {status}")
+        Proposal.objects.filter(report=report).update(text=f"{SECRET}{n} — просьба")
+        TaskOutcome.objects.create(report=report, task_text=f"{SECRET}{n} — задача", outcome="done")
+        # Themed like any item, so the theme pages, the digest and the statistics would show them.
+        for item in (*Achievement.objects.filter(report=report), *Proposal.objects.filter(report=report)):
+            item.themes.set(Theme.objects.filter(slug__in=["tos", "youth"]))
         reports[status] = Report.objects.get(pk=report.pk)
     return reports
 

@@ -23,6 +23,25 @@ PUBLIC_URLS = [
     "/sitemap.xml",
     "/api/reports/",
     "/api/reports/?q=" + SECRET,
+    "/api/themes/",
+    # Issue 16 and 17: themes, the needs digest, comparison, statistics, compendiums.
+    "/reports/?theme=tos",
+    "/reports/export.csv?theme=tos",
+    "/search/?theme=tos&q=" + SECRET,
+    "/themes/",
+    "/themes/tos/",
+    "/themes/youth/?year=2011",
+    "/needs/",
+    "/needs/2024/",
+    "/compare/?city=sayanogorsk&city=hidden-1",
+    "/compare/",
+    "/stats/",
+    "/stats/reports-per-year.csv",
+    "/stats/cities-by-region.csv",
+    "/stats/themes-by-year.csv",
+    "/stats/plan-fulfilment.csv",
+    "/stats/request-kinds.csv",
+    "/compendium/",
 ]
 
 
@@ -61,6 +80,11 @@ def test_pages_of_hidden_reports_are_404(client, hidden_reports, status):
     assert SECRET not in body(page)
     assert client.get(f"/municipalities/{report.municipality.slug}/").status_code == 404
     assert client.get(f"/api/reports/{report.pk}/").status_code == 404
+    for path in (f"/needs/{report.year}/", f"/needs/{report.year}.xlsx", f"/needs/{report.year}.docx"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/compendium/{report.year}.pdf", f"/compendium/{report.year}.docx"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(f"/reports/{report.municipality.slug}/{report.year}/pdf/").status_code in (404, 410)
     assert client.get(f"/reports/export.csv?municipality={report.municipality.slug}").status_code in (200, 400)
     assert SECRET not in body(client.get(f"/reports/export.csv?year={report.year}"))
 

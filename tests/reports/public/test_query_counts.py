@@ -8,6 +8,7 @@ from reports.models import Achievement, Municipality, Problem, Proposal, Task
 from reports.outcomes.models import TaskOutcome
 from reports.status import Status
 from tests.reports.helpers import public_change
+from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,10 @@ def build(make_report, moderator, django_capture_on_commit_callbacks):
                     make_report(Status.PUBLISHED, municipality=municipality, year=2000 + i % 20, city=moderator)
                 )
         made[0] += n_reports
+        tos = Theme.objects.get(slug="tos")
+        for model in (Achievement, Proposal):
+            for item in model.objects.filter(report__in=reports):
+                item.themes.add(tos)
         for report in reports[:1]:
             for model in (Achievement, Problem, Task, Proposal):
                 for k in range(extra_items):
@@ -59,6 +64,17 @@ URLS = [
     "/api/reports/",
     "/sitemap.xml",
     "/search/?q=форум",
+    # Issue 16 and 17 (every item of the reports built carries a theme, see build).
+    "/reports/?theme=tos",
+    "/search/?q=форум&theme=tos",
+    "/api/themes/",
+    "/themes/",
+    "/themes/tos/",
+    "/themes/tos/?year=2000",
+    "/needs/",
+    "/needs/2000/",
+    "/stats/",
+    "/compendium/",
 ]
 
 
