@@ -16,7 +16,7 @@ from themes.models import Theme
 
 from .. import permissions, publication, review_notes, workflow
 from ..concurrency import StaleReportError, claim_version
-from ..models import SECTION_BY_KEY, SECTIONS, Report, Task
+from ..models import ITEM_MODELS, SECTION_BY_KEY, SECTIONS, Report, Task
 from ..outcomes import plan
 from ..outcomes.models import TaskOutcome
 from . import views
@@ -415,7 +415,12 @@ class ReportAdmin(views.ReportPages, PreviewPage, UploadPages, ScopedHistoryAdmi
                     item: texts for (key, item), texts in notes.items() if SECTION_BY_KEY[key].model is section
                 },
             }
-        if is_association_editor(request.user) and inline.has_change_permission(request, obj):
+        # The themes' checkboxes are on the four sections' rows (not on the outcomes' rows).
+        if (
+            inline.model in ITEM_MODELS
+            and is_association_editor(request.user)
+            and inline.has_change_permission(request, obj)
+        ):
             choices = getattr(request, "_theme_choices", None)
             if choices is None:  # once per page, not per row
                 choices = request._theme_choices = [

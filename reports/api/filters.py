@@ -7,6 +7,8 @@ region without published reports — is a validation error (HTTP 400), never a 5
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from themes.public import theme_choices
 
@@ -22,6 +24,11 @@ class YearFilter(django_filters.NumberFilter):
 
 def region_choices():
     return [(region, region) for region in published_regions()]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ThemeFilter(django_filters.ChoiceFilter):
+    """A theme's address (its choices are read per request, so the schema is told the type)."""
 
 
 class ApiReportFilter(django_filters.FilterSet):
@@ -54,7 +61,7 @@ class ApiReportFilter(django_filters.FilterSet):
         "(без учёта регистра и окончаний: «пандемия» находит «пандемии», «тос» — «ТОС»).",
     )
 
-    theme = django_filters.ChoiceFilter(
+    theme = ThemeFilter(
         label="Тема",
         choices=theme_choices,
         method="filter_theme",

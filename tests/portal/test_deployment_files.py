@@ -84,7 +84,9 @@ def test_services_volumes_and_healthchecks(compose):
         "cache": {"condition": "service_healthy"},
         "broker": {"condition": "service_healthy"},
     }
-    assert set(compose["volumes"]) == {"pgdata", "backups", "brokerdata"}
+    assert set(compose["volumes"]) == {"pgdata", "backups", "brokerdata", "media"}
+    # The compendiums: built by the worker, served by web, from one volume (compendium/).
+    assert "media:/app/media" in services["web"]["volumes"] and "media:/app/media" in services["worker"]["volumes"]
     # The broker keeps its queue on disk and never evicts (the cache may do both).
     broker = " ".join(services["broker"]["command"])
     assert "--appendonly yes" in broker and "noeviction" in broker

@@ -20,6 +20,8 @@ from reports.status import Status
 
 KEYS = [section.key for section in SECTIONS]
 ITEM_BOOKKEEPING = {"id", "report", "position"}
+# Every item's themes (themes/): how the Association files it, not what the city wrote.
+ITEM_THEMES = {"themes_confirmed"}
 
 
 def test_each_item_model_is_one_section_named_by_its_accessor_on_report():
@@ -32,7 +34,7 @@ def test_each_item_model_is_one_section_named_by_its_accessor_on_report():
 
 def test_the_layout_names_every_field_an_item_holds():
     for section in SECTIONS:
-        stored = {field.name for field in section.model._meta.concrete_fields} - ITEM_BOOKKEEPING
+        stored = {field.name for field in section.model._meta.concrete_fields} - ITEM_BOOKKEEPING - ITEM_THEMES
         assert set(section.layout) == stored, section.key
         assert "text" in section.layout
 
@@ -78,7 +80,7 @@ def test_snapshot_diff_api_csv_and_page_follow_the_sections(make_report, sayan, 
     data = ReportDetailSerializer(Report.objects.published_with_sections().get(pk=published.pk)).data
     assert [key for key in data if key in KEYS] == KEYS
     for section in SECTIONS:
-        assert list(data[section.key][0]) == list(section.layout)
+        assert list(data[section.key][0]) == [*section.layout, "themes"]
 
     rows = list(
         csv.reader(io.StringIO(client.get("/reports/export.csv").getvalue().decode("utf-8-sig")), delimiter=";")
