@@ -81,15 +81,18 @@ def themes_changed(report_ids=None) -> None:
     other themes for items): store again the renderings of these published reports (None: of
     every published one), whose items show their themes, and start a new generation of every
     page — the theme pages list items across cities and years, and a theme's name is on reports
-    of every city. Cities' pages do not show themes: their renderings are kept."""
+    of every city — and ask for those years' compendiums again. Cities' pages do not show themes:
+    their renderings are kept."""
     _require_transaction()
     published = Report.objects.published().order_by("pk")
     if report_ids is not None:
         published = published.filter(pk__in=sorted(set(report_ids)))
-    ids = list(published.values_list("pk", flat=True))
-    if ids:
-        renderings.refresh_reports(ids, municipalities=False)
+    rows = list(published.values_list("pk", "year"))
+    if rows:
+        renderings.refresh_reports([pk for pk, _year in rows], municipalities=False)
     advance(ALL)
+    # The compendium's annex groups the year's requests by theme.
+    _compendiums(*{year for _pk, year in rows})
 
 
 def reports_loaded(report_ids) -> None:

@@ -95,3 +95,15 @@ def test_management_command_builds_synchronously(year_reports, capsys):
     call_command("build_compendium", "2024")
     out = capsys.readouterr().out
     assert "PDF" in out and "DOCX" in out and "отчётов 2" in out
+
+
+def test_a_change_of_themes_asks_for_the_years_books_again(year_reports):
+    """The annex groups the year's requests by theme: a theme change reaches the book too."""
+    from django.db import transaction
+
+    from reports import publication
+
+    before = BuildState.objects.get(year=2024).requested_at  # the publications' request
+    with transaction.atomic():
+        publication.themes_changed([year_reports[0].pk])
+    assert BuildState.objects.get(year=2024).requested_at > before
