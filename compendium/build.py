@@ -14,9 +14,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Report, TaskOutcome, published_q
 
 from . import content, locks, pdf
 from . import docx as docx_writer
@@ -38,7 +39,13 @@ def path_of(record: CompendiumFile) -> Path:
 
 def published_stamps(year: int) -> dict[str, str]:
     """{report id: published_at} of the year's published reports, as CompendiumFile.reports records them."""
-    rows = Report.objects.published().filter(year=year).values_list("pk", "published_at")
+    # And the published earlier reports whose tasks the year's outcome rows quote (content.CityReport.sources).
+    quoted = TaskOutcome.objects.filter(published_q("report__"), report__year=year, task__isnull=False)
+    rows = (
+        Report.objects.published()
+        .filter(Q(year=year) | Q(pk__in=quoted.values("task__report_id")))
+        .values_list("pk", "published_at")
+    )
     return {str(pk): published_at.isoformat() for pk, published_at in rows}
 
 
@@ -93,7 +100,7 @@ def _record(book: content.Book, fmt: str, path: Path, sha: str, size: int, secon
                 "file_name": path.name,
                 "built_at": timezone.now(),
                 "seconds": round(seconds, 2),
-                "report_count": len(book.stamps),
+                "report_count": len(book.cities),
                 "size": size,
                 "sha256": sha,
                 "reports": book.stamps,

@@ -64,6 +64,9 @@ class CityReport:
     url: str
     sections: list[Section]
     outcomes: list[OutcomeRow]
+    # {report id: published_at} of the earlier reports whose tasks the outcome rows quote: the
+    # book shows their words too, so it is handed out only while they stay published.
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def item_count(self) -> int:
@@ -98,8 +101,13 @@ class Book:
 
     @property
     def stamps(self) -> dict[str, str]:
-        """{report id: published_at} of the reports inside (CompendiumFile.reports)."""
-        return {str(c.report_id): c.published_at.isoformat() for c in self.cities}
+        """{report id: published_at} of the reports inside, and of the earlier reports whose tasks
+        they quote (CompendiumFile.reports; compendium.build.published_stamps)."""
+        stamps = {}
+        for city in self.cities:
+            stamps.update(city.sources)
+            stamps[str(city.report_id)] = city.published_at.isoformat()
+        return stamps
 
 
 def published_reports(year: int):
@@ -131,10 +139,13 @@ def report_sections(report: Report) -> list[Section]:
 
 def city_report(report: Report) -> CityReport:
     m = report.municipality
-    outcomes = [
-        OutcomeRow(clean(o.task_text), str(o.get_outcome_display()) if o.outcome else "", clean(o.comment))
-        for o in report.outcomes.all()
-    ]
+    outcomes, sources = [], {}
+    for o in report.outcomes.all():  # the publishable ones (Report.objects.section_prefetches)
+        outcomes.append(
+            OutcomeRow(clean(o.task_text), str(o.get_outcome_display()) if o.outcome else "", clean(o.comment))
+        )
+        if o.task is not None:
+            sources[str(o.task.report_id)] = o.task.report.published_at.isoformat()
     return CityReport(
         report_id=report.pk,
         anchor=f"city-{report.pk}",
@@ -146,6 +157,7 @@ def city_report(report: Report) -> CityReport:
         url=report.get_absolute_url(),
         sections=report_sections(report),
         outcomes=outcomes,
+        sources=sources,
     )
 
 

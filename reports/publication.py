@@ -57,10 +57,12 @@ def report_changed(report: Report, *, was_published: bool = False) -> None:
     # And the later reports that answer for its tasks (their outcomes show the tasks' texts only
     # while this report is published: reports.outcomes.plan.public_outcomes_q). Same city: the
     # scopes below cover their pages.
-    renderings.refresh_reports([report.pk, *answering_reports(report)])
+    answering = answering_reports(report)
+    renderings.refresh_reports([report.pk, *answering])
     # Its page and its city's pages; the lists; the pages of its year, which link it as a neighbour.
     advance(LISTS, city_scope(report.municipality.slug), year_scope(report.year))
-    _compendiums(report.year)
+    # Its year's compendium, and those of the years whose outcome rows quote its tasks.
+    _compendiums(report.year, *Report.objects.filter(pk__in=answering).values_list("year", flat=True))
 
 
 def municipality_changed(municipality_id: int) -> None:

@@ -163,3 +163,26 @@ def test_outcomes_of_a_withdrawn_plan_leave_the_book(make_report, sayan, moderat
     workflow.withdraw(Report.objects.get(pk=plan.pk), moderator, comment="ошибка")
     book = content.collect(2024)
     assert not [row for region in book.regions for city in region.cities for row in city.outcomes]
+
+
+def test_a_book_quoting_a_withdrawn_plan_is_not_handed_out_until_rebuilt(make_report, sayan, moderator):
+    """The 2024 book quotes the tasks of the 2023 report in its outcome rows: withdrawing the 2023
+    report makes the 2024 file unservable (a withdrawn report's words never leave in a download),
+    and asks for the 2024 book again."""
+    from compendium.models import BuildState
+    from reports import workflow
+    from reports.models import Task, TaskOutcome
+
+    plan = make_report(Status.PUBLISHED, municipality=sayan, year=2023, city=moderator)
+    task = Task.objects.create(report=plan, text="Провести форум планотайна", year=2024, position=9)
+    later = make_report(Status.PUBLISHED, municipality=sayan, year=2024, city=moderator)
+    TaskOutcome.objects.create(report=later, task=task, task_text=task.text, outcome="done")
+    build.build_now(2024)
+    record = CompendiumFile.objects.get(year=2024, format="pdf")
+    assert str(plan.pk) in record.reports and record.report_count == 1
+    assert build.servable(record, build.published_stamps(2024))
+    requested = BuildState.objects.get(year=2024).requested_at
+
+    workflow.withdraw(Report.objects.get(pk=plan.pk), moderator, comment="ошибка")
+    assert not build.servable(record, build.published_stamps(2024))
+    assert BuildState.objects.get(year=2024).requested_at != requested
