@@ -23,7 +23,7 @@ from .helpers import VIEWPORTS, horizontal_overflow, screenshots
 
 pytestmark = pytest.mark.browser
 
-CSV_HEADER = ["Муниципалитет", "Субъект РФ", "Год", "Раздел", "Вид", "На какой год", "Текст"]
+CSV_HEADER = ["Муниципалитет", "Субъект РФ", "Год", "Раздел", "Вид", "На какой год", "Текст", "Пояснение"]
 ITEM_MODELS = (Achievement, Problem, Task, Proposal)
 
 
