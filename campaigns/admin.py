@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.roles import is_association_editor
+from accounts.admin_access import AssociationOnly
 from reports import workflow
 from reports.models import Report
 from reports.status import Status
@@ -20,26 +20,6 @@ from reports.status import Status
 from . import collection, progress
 from .models import Membership, ReportingCampaign
 from .reminders import remind_now
-
-
-class AssociationOnly:
-    """Membership and campaigns are the Association's tools; city editors see their part on their
-    start page."""
-
-    def has_module_permission(self, request):
-        return is_association_editor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_association_editor(request.user)
-
-    def has_add_permission(self, request):
-        return is_association_editor(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_association_editor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_association_editor(request.user)
 
 
 @admin.register(Membership)

@@ -12,27 +12,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import is_association_editor
+from accounts.admin_access import AssociationOnly
 
 from . import build, locks, schedule
 from .models import BuildState, CompendiumFile, Foreword
-
-
-class AssociationOnly:
-    def has_module_permission(self, request):
-        return is_association_editor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_association_editor(request.user)
-
-    def has_add_permission(self, request):
-        return is_association_editor(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_association_editor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_association_editor(request.user)
 
 
 @admin.register(Foreword)

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import is_association_editor
+from accounts.admin_access import AssociationOnly
 
 from . import assign, services, stats
 from .counts import count_annotations
@@ -23,7 +23,7 @@ class MergeForm(ActionForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AssociationOnly, admin.ModelAdmin):
     form = ThemeForm
     list_display = ("name", "slug", "position", "items", "published_items")
     list_display_links = ("name",)
@@ -33,23 +33,6 @@ class ThemeAdmin(admin.ModelAdmin):
     ordering = ("position", "name")
     action_form = MergeForm
     actions = ["merge_into"]
-
-    # --- only the Association's editors ---------------------------------------------------------
-
-    def has_module_permission(self, request):
-        return is_association_editor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_association_editor(request.user)
-
-    def has_add_permission(self, request):
-        return is_association_editor(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_association_editor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_association_editor(request.user)
 
     # --- the list -----------------------------------------------------------------------------------
 
