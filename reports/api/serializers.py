@@ -120,6 +120,13 @@ class TaskOutcomeSerializer(serializers.ModelSerializer):
             return str(Outcome(row.outcome).label)
 
 
+def absolute(serializer, path: str) -> str:
+    """A page's full address for the request being answered (the path alone without one: the
+    stored documents of reports.public.renderings, made absolute when served)."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class ReportListSerializer(serializers.ModelSerializer):
     """Отчёт в списке: чей, за какой год, где его читать на портале."""
 
@@ -140,9 +147,7 @@ class ReportListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, report) -> str:
-        path = report.get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute(self, report.get_absolute_url())
 
 
 class ReportDetailSerializer(ReportListSerializer):
@@ -185,6 +190,4 @@ class ThemeSerializer(serializers.ModelSerializer):
     def get_url(self, theme) -> str:
         from django.urls import reverse
 
-        path = reverse("themes:theme_detail", args=[theme.slug])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute(self, reverse("themes:theme_detail", args=[theme.slug]))
