@@ -43,6 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["path"]
         info = self._manifest(path)
+        self._check_whole_file(path)
         self._check_schema(info)
 
         present = self._present_data()
@@ -96,6 +97,17 @@ class Command(BaseCommand):
                 f"{_backup.FORMAT}: обновите портал."
             )
         return info
+
+    def _check_whole_file(self, path):
+        """Read the archive to its end once, before anything changes: gzip checks its CRC and length
+        only there, and damage in the middle would otherwise surface as a confusing error about
+        some object halfway through the load (or, worse, as plausible garbage)."""
+        try:
+            with _backup.open_archive(path) as stream:
+                while stream.read(1 << 20):
+                    pass
+        except _backup.READ_ERRORS as error:
+            raise CommandError(f"Файл {path} повреждён или обрезан: {error}. Ничего не изменено.") from None
 
     def _check_schema(self, info):
         try:
