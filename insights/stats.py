@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.models import SECTIONS, Municipality, Proposal, ProposalKind, Report, published_q
 from reports.outcomes.models import Outcome, TaskOutcome
 from reports.outcomes.plan import public_outcomes_q
+from themes.counts import theme_rows
 
 from .charts import BARS, HBARS, LINES, SHARES, STACKED, Chart, Series
 
@@ -86,7 +87,7 @@ def _theme_counts(year: int | None = None) -> dict[tuple[str, int], int]:
     counts: dict[tuple[str, int], int] = defaultdict(int)
     for section in SECTIONS:
         item = section.model._meta.model_name
-        rows = section.model.themes.through.objects.filter(published_q(f"{item}__report__"))
+        rows = theme_rows(section)
         if year is not None:
             rows = rows.filter(**{f"{item}__report__year": year})
         for row in rows.values("theme__name", "theme__position", year=F(f"{item}__report__year")).annotate(

@@ -1,28 +1,16 @@
 """How many items each theme has: on the public site only items of published reports
-(reports.models.published_q), in the admin every item. One grouped query per section."""
-
-from collections import Counter
+(reports.models.published_q), in the admin every item."""
 
 from reports.models import SECTIONS, published_q
 
 
-def item_counts(published: bool = True) -> Counter:
-    """{theme id: number of items}."""
-    counts = Counter()
-    for section in SECTIONS:
-        through = section.model.themes.through
-        rows = through.objects.all()
-        if published:
-            rows = rows.filter(published_q(f"{section.model._meta.model_name}__report__"))
-        for theme_id, n in rows.order_by().values_list("theme_id").annotate(n=_count()).values_list("theme_id", "n"):
-            counts[theme_id] += n
-    return counts
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("id")
+def theme_rows(section, published: bool = True):
+    """The (item, theme) rows of one section; `published`: only items of published reports
+    (the theme pages, the API, the statistics)."""
+    rows = section.model.themes.through.objects.all()
+    if published:
+        rows = rows.filter(published_q(f"{section.model._meta.model_name}__report__"))
+    return rows
 
 
 def count_annotations() -> dict:
@@ -34,10 +22,7 @@ def count_annotations() -> dict:
     def total(published: bool):
         parts = []
         for section in SECTIONS:
-            through = section.model.themes.through
-            rows = through.objects.filter(theme=OuterRef("pk"))
-            if published:
-                rows = rows.filter(published_q(f"{section.model._meta.model_name}__report__"))
+            rows = theme_rows(section, published).filter(theme=OuterRef("pk"))
             counted = rows.order_by().values("theme").annotate(n=Count("id")).values("n")
             parts.append(Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
         expression = parts[0]
